@@ -1,0 +1,92 @@
+// The AMS operations this service uses, one method each (the shape of
+// assisted-service pkg/ocm). Lifecycle code depends on this interface only and
+// never builds URLs.
+
+export type SubscriptionStatus =
+  | 'Reserved'
+  | 'Active'
+  | 'Stale'
+  | 'Archived'
+  | 'Deprovisioned'
+  | 'Disconnected';
+
+export interface ObjectReference {
+  id: string;
+  kind: string;
+  href: string;
+}
+
+export interface Subscription {
+  id: string;
+  kind: 'Subscription';
+  href: string;
+  status: SubscriptionStatus;
+  cluster_id?: string;
+  external_cluster_id?: string;
+  display_name?: string;
+  console_url?: string;
+  organization_id?: string;
+  managed?: boolean;
+  plan?: ObjectReference & { type?: string; category?: string };
+  creator?: ObjectReference;
+  created_at?: string;
+  updated_at?: string;
+  last_telemetry_date?: string;
+}
+
+export interface SubscriptionList {
+  kind: 'SubscriptionList';
+  page: number;
+  size: number;
+  total: number;
+  items: Subscription[];
+}
+
+/** Exactly one of these fields is sent per PATCH (the wire behaviour of today's service). */
+export type SubscriptionPatch =
+  | { display_name: string }
+  | { external_cluster_id: string }
+  | { console_url: string }
+  | { status: 'Active' };
+
+export interface CreateClusterAuthorizationInput {
+  accountUsername: string;
+  clusterId: string;
+  displayName: string;
+}
+
+export interface ClusterAuthorization {
+  allowed: boolean;
+  subscriptionId: string;
+}
+
+export interface ListSubscriptionsInput {
+  search?: string;
+  page?: number;
+  /** -1 asks for all. */
+  size?: number;
+  orderBy?: string;
+}
+
+export interface CurrentAccount {
+  id: string;
+  username: string;
+  organization?: { id: string; name?: string; external_id?: string };
+}
+
+export interface AmsClient {
+  /** POST /cluster_authorizations with reserve: true, product OCP/AssistedInstall, managed: false. */
+  createClusterAuthorization(input: CreateClusterAuthorizationInput): Promise<ClusterAuthorization>;
+  /** GET /subscriptions?search=cluster_id = '…'; undefined when none. */
+  findSubscriptionByClusterId(clusterId: string): Promise<Subscription | undefined>;
+  /** GET /subscriptions/{id}; throws AmsApiError(404) when absent. */
+  getSubscription(id: string): Promise<Subscription>;
+  /** PATCH /subscriptions/{id} with one field plus kind: Subscription. */
+  patchSubscription(id: string, patch: SubscriptionPatch): Promise<Subscription>;
+  /** DELETE /subscriptions/{id}. */
+  deleteSubscription(id: string): Promise<void>;
+  /** GET /subscriptions with search/paging. */
+  listSubscriptions(input?: ListSubscriptionsInput): Promise<SubscriptionList>;
+  /** GET /current_account (whoami). */
+  getCurrentAccount(): Promise<CurrentAccount>;
+}

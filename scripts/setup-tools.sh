@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the real servers the project runs against into tools/ (git-ignored):
+#   tools/bin/temporal              Temporal CLI dev server (Go module proxy)
+#   tools/bin/temporal-test-server  Java time-skipping test server (Maven Central)
+#   tools/bin/ocm                   official OCM CLI, for the emulator's compatibility test
+# Each step is skipped when its version stamp is already there, so re-running is cheap.
+# The Temporal SDK's own binary download is never used: it cannot work offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin="$root/tools/bin"
+mkdir -p "$bin"
+
+TEMPORAL_CLI_VERSION=v1.5.1
+TEST_SERVER_VERSION=1.38.0
+OCM_CLI_VERSION=${OCM_CLI_VERSION:-v1.0.10}
+
+stamp_ok() { [ -f "$root/tools/.$1" ] && [ "$(cat "$root/tools/.$1")" = "$2" ]; }
+stamp() { echo "$2" > "$root/tools/.$1"; }
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup-tools: '$1' is required ($2)" >&2; exit 1; }; }
+
+if ! stamp_ok temporal "$TEMPORAL_CLI_VERSION" || [ ! -x "$bin/temporal" ]; then
+  need go "to build the Temporal CLI"
+  echo "setup-tools: building Temporal CLI $TEMPORAL_CLI_VERSION (first time only, a few minutes)"
+  GOBIN="$bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  stamp temporal "$TEMPORAL_CLI_VERSION"
+fi
+
+if ! stamp_ok test-server "$TEST_SERVER_VERSION" || [ ! -x "$bin/temporal-test-server" ]; then
+  need mvn "to fetch the Temporal test server"
+  need java "to run the Temporal test server"
+  echo "setup-tools: fetching temporal-test-server $TEST_SERVER_VERSION"
+  rm -rf "$root/tools/test-server"
+  mvn -q -B -f scripts/test-server/pom.xml dependency:copy-dependencies \
+    -DoutputDirectory="$root/tools/test-server/lib" -DincludeScope=runtime
+  # exec so that killing the wrapper kills the JVM (the SDK tears down by pid).
+  cat > "$bin/temporal-test-server" <<SH
+#!/bin/sh
+exec java -Xss2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$root/tools/test-server/lib/*" io.temporal.testserver.TestServer "\$@"
+SH
+  chmod +x "$bin/temporal-test-server"
+  stamp test-server "$TEST_SERVER_VERSION"
+fi
+
+if [ "${SETUP_OCM_CLI:-1}" = 1 ] && { ! stamp_ok ocm "$OCM_CLI_VERSION" || [ ! -x "$bin/ocm" ]; }; then
+  need go "to build the OCM CLI"
+  echo "setup-tools: building OCM CLI $OCM_CLI_VERSION"
+  GOBIN="$bin" go install "github.com/openshift-online/ocm-cli/cmd/ocm@$OCM_CLI_VERSION"
+  stamp ocm "$OCM_CLI_VERSION"
+fi
+
+echo "setup-tools: ready in $bin"

@@ -1,0 +1,48 @@
+// Real Temporal servers for tests, installed by scripts/setup-tools.sh into
+// tools/bin and handed to @temporalio/testing as existing executables (the
+// SDK's own download cannot work offline).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
+const { temporal } = proto;
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions.js';
+
+const TOOLS_BIN = fileURLToPath(new URL('../../tools/bin/', import.meta.url));
+
+function tool(name: string): string {
+  const path = `${TOOLS_BIN}${name}`;
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: run 'bash scripts/setup-tools.sh' (npm test does it first)`);
+  }
+  return path;
+}
+
+/** The Java time-skipping test server: timers and retry backoffs skip ahead. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
+  });
+  // The test server knows no custom search attributes until they are added.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
+}
+
+/** The Temporal CLI dev server (real visibility: search attributes, list queries). */
+export function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: tool('temporal') },
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      dbFilename: options.dbFilename,
+      ui: options.uiPort !== undefined,
+      uiPort: options.uiPort,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+}
