@@ -1,0 +1,67 @@
+// Turns AMS client errors into Temporal failures the workflow can act on.
+// Retryable: network, timeouts, 408, 429, 5xx, and the service's own credentials
+// (401/403: an operator can fix the secret and nothing is lost). Not retryable:
+// refusals of a registration, 400/409/422, 404.
+import { ApplicationFailure } from '@temporalio/common';
+import { AmsApiError, AmsAuthError, AmsNetworkError, AmsResponseValidationError } from '../ams/errors.js';
+import type { AmsErrorCategory, AmsErrorInfo } from '../workflows/definitions.js';
+
+export const AMS_FAILURE_TYPE = 'AmsError';
+
+const NON_RETRYABLE: ReadonlySet<AmsErrorCategory> = new Set(['refused', 'not-found', 'invalid']);
+
+export type AmsOperation = 'create' | 'lookup' | 'get' | 'patch' | 'delete';
+
+export function classifyAmsError(error: unknown, operation: AmsOperation): AmsErrorInfo {
+  const base = { operation, message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof AmsApiError) {
+    const info = {
+      ...base,
+      status: error.status,
+      code: error.code,
+      reason: error.reason,
+      operationId: error.operationId,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+    return { ...info, category: categoryForStatus(error, operation) };
+  }
+  if (error instanceof AmsAuthError) {
+    const status = error.status;
+    return { ...base, status, category: status !== undefined && status >= 500 ? 'transient' : 'credentials' };
+  }
+  if (error instanceof AmsNetworkError || error instanceof AmsResponseValidationError) {
+    return { ...base, category: 'transient' };
+  }
+  return { ...base, category: 'transient' };
+}
+
+function categoryForStatus(error: AmsApiError, operation: AmsOperation): AmsErrorCategory {
+  const { status } = error;
+  if (status === 408 || status === 429 || status >= 500) return 'transient';
+  if (status === 401) return 'credentials';
+  if (status === 404) return 'not-found';
+  if (operation === 'create' && (status === 400 || status === 403 || status === 409 || status === 422)) {
+    // A 403 on create that is not about quota is our own credentials, which an operator can fix.
+    return status === 403 && !isQuotaRefusal(error) ? 'credentials' : 'refused';
+  }
+  if (status === 403) return 'credentials';
+  return 'invalid';
+}
+
+function isQuotaRefusal(error: AmsApiError): boolean {
+  const details = Array.isArray(error.details) ? error.details : [];
+  return details.some((d) => typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === 'ExcessResources');
+}
+
+/** The failure an activity throws: the workflow reads `details[0]` as AmsErrorInfo. */
+export function toApplicationFailure(error: unknown, operation: AmsOperation): ApplicationFailure {
+  const info = classifyAmsError(error, operation);
+  return ApplicationFailure.create({
+    type: AMS_FAILURE_TYPE,
+    message: info.message,
+    nonRetryable: NON_RETRYABLE.has(info.category),
+    details: [info],
+    // Honour Retry-After: the activity's next attempt waits at least that long.
+    nextRetryDelay: info.retryAfterSeconds !== undefined ? `${info.retryAfterSeconds}s` : undefined,
+  });
+}

@@ -1,0 +1,3 @@
+export { createSubscriptionActivities, type SubscriptionActivities } from './subscription-activities.js';
+export type { SubscriptionSnapshot, DeleteOutcome } from './subscription-activities.js';
+export { classifyAmsError, toApplicationFailure, AMS_FAILURE_TYPE } from './ams-failure.js';

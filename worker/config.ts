@@ -1,0 +1,136 @@
+// Worker configuration from environment variables, validated at start: a bad
+// or missing value stops the worker with an error naming the variable.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AmsAuthOptions } from '../ams/index.js';
+import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
+
+/** Every variable the worker reads, with its default and meaning (README's table is made from this). */
+export const CONFIG_VARIABLES = {
+  TEMPORAL_ADDRESS: { default: '127.0.0.1:7233', doc: 'Temporal frontend host:port (Temporal Cloud: <ns>.<acct>.tmprl.cloud:7233)' },
+  TEMPORAL_NAMESPACE: { default: 'default', doc: 'Temporal namespace' },
+  TEMPORAL_TASK_QUEUE: { default: TASK_QUEUE_DEFAULT, doc: 'Task queue the worker polls and the client starts workflows on' },
+  TEMPORAL_API_KEY: { default: '', doc: 'API key (Temporal Cloud); implies TLS' },
+  TEMPORAL_TLS: { default: 'false', doc: 'true to use TLS without client certificates' },
+  TEMPORAL_TLS_CERT_PATH: { default: '', doc: 'Client certificate (PEM) for mTLS; with TEMPORAL_TLS_KEY_PATH' },
+  TEMPORAL_TLS_KEY_PATH: { default: '', doc: 'Client private key (PEM) for mTLS' },
+  TEMPORAL_TLS_CA_PATH: { default: '', doc: 'CA bundle (PEM) to verify the server, if not a public CA' },
+  TEMPORAL_TLS_SERVER_NAME: { default: '', doc: 'TLS server name override' },
+  AMS_URL: { default: '', doc: 'OCM API root, e.g. https://api.openshift.com (required)' },
+  AMS_TOKEN_URL: { default: 'https://sso.redhat.com/auth/realms/redhat-external/protocol/openid-connect/token', doc: 'OAuth2 token endpoint for client credentials' },
+  AMS_CLIENT_ID: { default: '', doc: 'Service account client id (client-credentials auth)' },
+  AMS_CLIENT_SECRET: { default: '', doc: 'Service account client secret (or AMS_CLIENT_SECRET_FILE)' },
+  AMS_CLIENT_SECRET_FILE: { default: '', doc: 'File holding the client secret (for mounted secrets)' },
+  AMS_TOKEN: { default: '', doc: 'Static bearer token instead of client credentials (or AMS_TOKEN_FILE)' },
+  AMS_TOKEN_FILE: { default: '', doc: 'File holding a static bearer token' },
+  AMS_TIMEOUT_MS: { default: '10000', doc: 'Timeout of one AMS HTTP request, in ms' },
+  WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: 'Activities one worker runs at once' },
+  WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
+  LOG_LEVEL: { default: 'info', doc: 'pino level: trace, debug, info, warn, error' },
+} as const;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+
+export interface WorkerConfig {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | true;
+  };
+  ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number };
+  maxConcurrentActivities: number;
+  workflowBundlePath?: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    rule: string,
+  ) {
+    super(`${variable}: ${rule}`);
+  }
+}
+
+const hostPort = z.string().regex(/^[^\s:/]+(:\d{1,5})$/, 'must be host:port');
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an absolute http(s) URL');
+const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number');
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' });
+const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'must be a pino level' });
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: ConfigVariable, schema?: z.ZodType<string>): string {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? CONFIG_VARIABLES[name].default : raw;
+  if (schema && value !== '') {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new ConfigError(name, `${result.error.issues[0]?.message ?? 'invalid'} (got '${value}')`);
+  }
+  return value;
+}
+
+function readFile(name: ConfigVariable, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(name, `cannot read file '${path}': ${(error as Error).message}`);
+  }
+}
+
+function secret(env: Env, name: ConfigVariable, fileName: ConfigVariable): string {
+  const file = read(env, fileName);
+  return file ? readFile(fileName, file).toString('utf8').trim() : read(env, name);
+}
+
+function amsAuth(env: Env): AmsAuthOptions {
+  const token = secret(env, 'AMS_TOKEN', 'AMS_TOKEN_FILE');
+  const clientId = read(env, 'AMS_CLIENT_ID');
+  const clientSecret = secret(env, 'AMS_CLIENT_SECRET', 'AMS_CLIENT_SECRET_FILE');
+  if (token && clientId) throw new ConfigError('AMS_TOKEN', 'set either AMS_TOKEN or AMS_CLIENT_ID/AMS_CLIENT_SECRET, not both');
+  if (token) return { kind: 'static-token', token };
+  if (!clientId) throw new ConfigError('AMS_CLIENT_ID', 'is required (or set AMS_TOKEN)');
+  if (!clientSecret) throw new ConfigError('AMS_CLIENT_SECRET', 'is required with AMS_CLIENT_ID (or set AMS_CLIENT_SECRET_FILE)');
+  return { kind: 'client-credentials', tokenUrl: read(env, 'AMS_TOKEN_URL', httpUrl), clientId, clientSecret };
+}
+
+function temporalTls(env: Env): WorkerConfig['temporal']['tls'] {
+  const cert = read(env, 'TEMPORAL_TLS_CERT_PATH');
+  const key = read(env, 'TEMPORAL_TLS_KEY_PATH');
+  const ca = read(env, 'TEMPORAL_TLS_CA_PATH');
+  const serverName = read(env, 'TEMPORAL_TLS_SERVER_NAME') || undefined;
+  const enabled = ['true', '1'].includes(read(env, 'TEMPORAL_TLS', bool));
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new ConfigError(cert ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH', 'mTLS needs both the certificate and the key');
+  }
+  if (!cert && !ca && !serverName) return enabled ? true : undefined;
+  return {
+    serverName,
+    serverRootCACertificate: ca ? readFile('TEMPORAL_TLS_CA_PATH', ca) : undefined,
+    clientCertPair: cert ? { crt: readFile('TEMPORAL_TLS_CERT_PATH', cert), key: readFile('TEMPORAL_TLS_KEY_PATH', key) } : undefined,
+  };
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const amsUrl = read(env, 'AMS_URL', httpUrl);
+  if (!amsUrl) throw new ConfigError('AMS_URL', 'is required (the OCM API root, e.g. https://api.openshift.com)');
+  const apiKey = read(env, 'TEMPORAL_API_KEY') || undefined;
+  const tls = temporalTls(env) ?? (apiKey ? true : undefined);
+  const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
+  return {
+    temporal: {
+      address: read(env, 'TEMPORAL_ADDRESS', hostPort),
+      namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().regex(/^[\w.-]+$/, 'must be a namespace name')),
+      taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1)),
+      apiKey,
+      tls,
+    },
+    ams: { baseUrl: amsUrl, auth: amsAuth(env), timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', positiveInt)) },
+    maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', positiveInt)),
+    workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
+    logLevel: read(env, 'LOG_LEVEL', level),
+  };
+}

@@ -1,0 +1,38 @@
+// Builds the worker that hosts the clusterSubscription workflow and its AMS
+// activities; shared by the production entry point, the dev stack and the tests.
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { AmsClient } from '../ams/types.js';
+import { createSubscriptionActivities } from '../activities/index.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface ClusterWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  ams: AmsClient;
+  /** Pre-bundled workflow code (production); without it the source is bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+  maxConcurrentActivities?: number;
+}
+
+export function createClusterWorker(options: ClusterWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createSubscriptionActivities(options.ams),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
+  });
+}
+
+/** Bundle the workflow code once (webpack); the bundle is what replay and production load. */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return { code };
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

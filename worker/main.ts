@@ -1,0 +1,20 @@
+// Production entry point: `node dist/worker/main.js` (or `npm run worker` in development).
+import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { runWorker } from './run-worker.js';
+
+let config: WorkerConfig;
+try {
+  config = loadWorkerConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`ams-lifecycle worker: configuration error: ${error.message}`);
+  process.exit(2);
+}
+const logger = createLogger(config.logLevel);
+try {
+  await runWorker(config, logger);
+} catch (error) {
+  logger.error({ err: error }, 'worker failed');
+  process.exit(1);
+}

@@ -1,0 +1,151 @@
+// Messages, types and search attributes of the clusterSubscription workflow.
+// Defined once and imported by both the workflow and the client (samples-typescript style).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const TASK_QUEUE_DEFAULT = 'ams-lifecycle';
+export const WORKFLOW_ID_PREFIX = 'cluster-subscription-';
+
+/** One workflow per cluster: the id is derived from the installer's cluster id. */
+export function workflowIdForCluster(clusterId: string): string {
+  return `${WORKFLOW_ID_PREFIX}${clusterId}`;
+}
+
+export type Phase =
+  | 'registered'
+  | 'installing'
+  | 'finalizing'
+  | 'installed'
+  | 'failed'
+  | 'deleted'
+  | 'refused';
+
+export type DeletedBy = 'user' | 'garbage-collection';
+
+/** What the installer registers; never carries secrets. */
+export interface ClusterRegistration {
+  clusterId: string;
+  displayName: string;
+  accountUsername: string;
+}
+
+/** Fields the workflow keeps in step with AMS, one PATCH each. */
+export type SubscriptionField = 'display_name' | 'external_cluster_id' | 'console_url' | 'status';
+
+/** How an AMS failure is treated: see activities/ams-failure.ts. */
+export type AmsErrorCategory = 'transient' | 'credentials' | 'refused' | 'not-found' | 'invalid';
+
+export interface AmsErrorInfo {
+  operation: string;
+  category: AmsErrorCategory;
+  message: string;
+  status?: number;
+  code?: string;
+  reason?: string;
+  operationId?: string;
+  retryAfterSeconds?: number;
+  /** Workflow time (ISO) at which the workflow saw it. */
+  at?: string;
+}
+
+export interface SubscriptionValues {
+  display_name?: string;
+  external_cluster_id?: string;
+  console_url?: string;
+  status?: string;
+}
+
+export interface RejectedInput {
+  signal: string;
+  field: string;
+  rule: string;
+  at: string;
+}
+
+/** The whole durable state; carried across continue-as-new unchanged. */
+export interface ClusterState {
+  registration: ClusterRegistration;
+  phase: Phase;
+  subscriptionId?: string;
+  /** True once AMS has no subscription we could act on (404 on patch/delete). */
+  subscriptionGone?: boolean;
+  desired: Required<Pick<SubscriptionValues, 'display_name'>> & SubscriptionValues;
+  applied: SubscriptionValues;
+  /** Values AMS refused for good (400/422): not retried until the value changes. */
+  refusedValues: Partial<Record<SubscriptionField, string>>;
+  deletion?: { by: DeletedBy; requestedAt: string; outcome?: DeletionOutcome };
+  refusal?: AmsErrorInfo;
+  lastError?: AmsErrorInfo;
+  /** Consecutive failed attempts of the current step, for backoff. */
+  failures: number;
+  amsCalls: number;
+  rejectedInputs: RejectedInput[];
+  continuedAsNew: number;
+}
+
+export type DeletionOutcome = 'deleted' | 'left-untouched' | 'already-gone' | 'never-created';
+
+export type PendingWork =
+  | { kind: 'create' }
+  | { kind: 'lookup' }
+  | { kind: 'patch'; field: SubscriptionField; value: string }
+  | { kind: 'delete' };
+
+/** What getClusterState / the query answers. */
+export interface ClusterStateView extends ClusterState {
+  workflowId: string;
+  pending: PendingWork[];
+  done: boolean;
+}
+
+export interface WorkflowArgs extends ClusterRegistration {
+  /** Present only when the run continues an earlier one. */
+  carriedState?: ClusterState;
+  /** Continue as new after this many history events (the SDK's suggestion also counts). */
+  maxHistoryEvents?: number;
+}
+
+export interface WorkflowResult {
+  clusterId: string;
+  phase: Phase;
+  subscriptionId?: string;
+  deletion?: ClusterState['deletion'];
+  refusal?: AmsErrorInfo;
+}
+
+export interface RegistrationResult {
+  subscriptionId: string;
+}
+
+// Signals: the installer's lifecycle events. Payloads are validated again in the workflow.
+export const renameSignal = defineSignal<[{ displayName: string }]>('rename');
+export const openshiftClusterIdSignal = defineSignal<[{ openshiftClusterId: string }]>('openshiftClusterId');
+export const consoleUrlSignal = defineSignal<[{ consoleUrl: string }]>('consoleUrl');
+export const installSucceededSignal = defineSignal('installSucceeded');
+export const installFailedSignal = defineSignal<[{ reason?: string }?]>('installFailed');
+export const installRestartedSignal = defineSignal('installRestarted');
+export const deletedSignal = defineSignal<[{ by: DeletedBy }]>('deleted');
+
+export const clusterStateQuery = defineQuery<ClusterStateView>('clusterState');
+
+/** Resolves with the AMS subscription id once created (or fails: refused, deleted, still pending). */
+export const registrationUpdate = defineUpdate<RegistrationResult, [{ waitSeconds?: number }]>('registration');
+
+// Custom search attributes shown and searchable in the Web UI.
+export const searchAttributes = {
+  clusterId: defineSearchAttributeKey('ClusterId', SearchAttributeType.KEYWORD),
+  subscriptionId: defineSearchAttributeKey('AmsSubscriptionId', SearchAttributeType.KEYWORD),
+  subscriptionStatus: defineSearchAttributeKey('AmsSubscriptionStatus', SearchAttributeType.KEYWORD),
+  openshiftClusterId: defineSearchAttributeKey('OpenshiftClusterId', SearchAttributeType.KEYWORD),
+  phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
+} as const;
+
+export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);
+
+/** Failure types the workflow raises to callers (update) and the client maps to errors. */
+export const FailureTypes = {
+  registrationRefused: 'RegistrationRefused',
+  registrationPending: 'RegistrationPending',
+  clusterDeleted: 'ClusterDeleted',
+  invalidInput: 'InvalidInput',
+} as const;

@@ -1,0 +1,2 @@
+// Workflow bundle entry: everything exported here is registered as a workflow.
+export { clusterSubscription } from './cluster-subscription.js';
