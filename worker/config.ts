@@ -31,14 +31,16 @@ export const CONFIG_VARIABLES = {
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
 
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | true;
+}
+
 export interface WorkerConfig {
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    apiKey?: string;
-    tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | true;
-  };
+  temporal: TemporalConfig;
   ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number };
   maxConcurrentActivities: number;
   workflowBundlePath?: string;
@@ -114,20 +116,24 @@ function temporalTls(env: Env): WorkerConfig['temporal']['tls'] {
   };
 }
 
+/** Where Temporal is and how to reach it: shared by the worker, the CLI and the dev stack. */
+export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
+  const apiKey = read(env, 'TEMPORAL_API_KEY') || undefined;
+  return {
+    address: read(env, 'TEMPORAL_ADDRESS', hostPort),
+    namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().regex(/^[\w.-]+$/, 'must be a namespace name')),
+    taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1)),
+    apiKey,
+    tls: temporalTls(env) ?? (apiKey ? true : undefined),
+  };
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const amsUrl = read(env, 'AMS_URL', httpUrl);
   if (!amsUrl) throw new ConfigError('AMS_URL', 'is required (the OCM API root, e.g. https://api.openshift.com)');
-  const apiKey = read(env, 'TEMPORAL_API_KEY') || undefined;
-  const tls = temporalTls(env) ?? (apiKey ? true : undefined);
   const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
   return {
-    temporal: {
-      address: read(env, 'TEMPORAL_ADDRESS', hostPort),
-      namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().regex(/^[\w.-]+$/, 'must be a namespace name')),
-      taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1)),
-      apiKey,
-      tls,
-    },
+    temporal: loadTemporalConfig(env),
     ams: { baseUrl: amsUrl, auth: amsAuth(env), timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', positiveInt)) },
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', positiveInt)),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,

@@ -1,0 +1,14 @@
+// Opens a Temporal client from the same environment variables the worker reads.
+import { Client, Connection } from '@temporalio/client';
+import { loadTemporalConfig, type TemporalConfig } from '../worker/config.js';
+import { ClusterLifecycleClient } from './cluster-client.js';
+
+export async function connectLifecycleClient(
+  config: TemporalConfig = loadTemporalConfig(),
+  options: { registrationWaitSeconds?: number } = {},
+): Promise<{ lifecycle: ClusterLifecycleClient; client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls });
+  const client = new Client({ connection, namespace: config.namespace });
+  const lifecycle = new ClusterLifecycleClient({ client, taskQueue: config.taskQueue, ...options });
+  return { lifecycle, client, close: () => connection.close() };
+}
