@@ -1,0 +1,156 @@
+// The AmsClient over HTTP: one method per AMS operation the lifecycle needs,
+// with the exact request bodies today's Assisted Installer service sends.
+
+import { resolveAmsClientOptions, type AmsClientOptions } from './config.js';
+import {
+  AccountSchema,
+  ClusterAuthorizationResponseSchema,
+  SubscriptionListSchema,
+  SubscriptionSchema,
+} from './schemas.js';
+import { createTokenProvider } from './token-provider.js';
+import { AmsTransport } from './transport.js';
+import type {
+  AmsClient,
+  ClusterAuthorization,
+  CreateClusterAuthorizationInput,
+  CurrentAccount,
+  ListSubscriptionsInput,
+  Subscription,
+  SubscriptionList,
+  SubscriptionPatch,
+} from './types.js';
+
+export const AMS_V1 = '/api/accounts_mgmt/v1';
+
+const PATCHABLE_FIELDS = ['display_name', 'external_cluster_id', 'console_url', 'status'] as const;
+
+export class HttpAmsClient implements AmsClient {
+  readonly #transport: AmsTransport;
+
+  constructor(options: AmsClientOptions) {
+    const resolved = resolveAmsClientOptions(options);
+    this.#transport = new AmsTransport(resolved, createTokenProvider(resolved));
+  }
+
+  async createClusterAuthorization(input: CreateClusterAuthorizationInput): Promise<ClusterAuthorization> {
+    const operation = 'createClusterAuthorization';
+    requireText(operation, 'input.accountUsername', input?.accountUsername);
+    requireText(operation, 'input.clusterId', input.clusterId);
+    requireText(operation, 'input.displayName', input.displayName, { allowEmpty: true });
+    const body = await this.#transport.requestJson(
+      {
+        operation,
+        method: 'POST',
+        path: `${AMS_V1}/cluster_authorizations`,
+        json: {
+          account_username: input.accountUsername,
+          cluster_id: input.clusterId,
+          display_name: input.displayName,
+          product_id: 'OCP',
+          product_category: 'AssistedInstall',
+          managed: false,
+          reserve: true,
+          resources: [],
+        },
+      },
+      ClusterAuthorizationResponseSchema,
+    );
+    return { allowed: body.allowed, subscriptionId: body.subscription.id };
+  }
+
+  async findSubscriptionByClusterId(clusterId: string): Promise<Subscription | undefined> {
+    const operation = 'findSubscriptionByClusterId';
+    requireText(operation, 'clusterId', clusterId);
+    const list = await this.#list(operation, { search: `cluster_id = ${searchString(clusterId)}` });
+    return list.items[0];
+  }
+
+  async getSubscription(id: string): Promise<Subscription> {
+    const operation = 'getSubscription';
+    requireText(operation, 'id', id);
+    return this.#transport.requestJson({ operation, method: 'GET', path: subscriptionPath(id) }, SubscriptionSchema);
+  }
+
+  async patchSubscription(id: string, patch: SubscriptionPatch): Promise<Subscription> {
+    const operation = 'patchSubscription';
+    requireText(operation, 'id', id);
+    requireOneField(patch);
+    return this.#transport.requestJson(
+      { operation, method: 'PATCH', path: subscriptionPath(id), json: { kind: 'Subscription', ...patch } },
+      SubscriptionSchema,
+    );
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    const operation = 'deleteSubscription';
+    requireText(operation, 'id', id);
+    await this.#transport.requestNoContent({ operation, method: 'DELETE', path: subscriptionPath(id) });
+  }
+
+  async listSubscriptions(input: ListSubscriptionsInput = {}): Promise<SubscriptionList> {
+    const operation = 'listSubscriptions';
+    if (input.page !== undefined && !(Number.isInteger(input.page) && input.page >= 1)) {
+      throw new TypeError(`${operation}: input.page must be an integer >= 1, got ${String(input.page)}`);
+    }
+    if (input.size !== undefined && !(Number.isInteger(input.size) && (input.size >= 1 || input.size === -1))) {
+      throw new TypeError(`${operation}: input.size must be an integer >= 1 or -1 (all), got ${String(input.size)}`);
+    }
+    return this.#list(operation, input);
+  }
+
+  async getCurrentAccount(): Promise<CurrentAccount> {
+    return this.#transport.requestJson(
+      { operation: 'getCurrentAccount', method: 'GET', path: `${AMS_V1}/current_account` },
+      AccountSchema,
+    );
+  }
+
+  #list(operation: string, input: ListSubscriptionsInput): Promise<SubscriptionList> {
+    const searchParams: Record<string, string | number> = {};
+    if (input.search !== undefined) searchParams.search = input.search;
+    if (input.page !== undefined) searchParams.page = input.page;
+    if (input.size !== undefined) searchParams.size = input.size;
+    if (input.orderBy !== undefined) searchParams.orderBy = input.orderBy;
+    return this.#transport.requestJson(
+      { operation, method: 'GET', path: `${AMS_V1}/subscriptions`, searchParams },
+      SubscriptionListSchema,
+    );
+  }
+}
+
+export function createAmsClient(options: AmsClientOptions): AmsClient {
+  return new HttpAmsClient(options);
+}
+
+/** A string literal of the AMS search language: single quotes, '' for a quote. */
+export function searchString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function subscriptionPath(id: string): string {
+  return `${AMS_V1}/subscriptions/${encodeURIComponent(id)}`;
+}
+
+function requireText(operation: string, field: string, value: unknown, { allowEmpty = false } = {}): void {
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
+    throw new TypeError(`${operation}: ${field} must be a ${allowEmpty ? '' : 'non-empty '}string, got ${JSON.stringify(value)}`);
+  }
+}
+
+// Today's service sends exactly one changed field per PATCH; keep it that way.
+function requireOneField(patch: SubscriptionPatch): void {
+  const keys = patch && typeof patch === 'object' ? Object.keys(patch) : [];
+  const [field] = keys;
+  if (keys.length !== 1 || !PATCHABLE_FIELDS.includes(field as (typeof PATCHABLE_FIELDS)[number])) {
+    throw new TypeError(
+      `patchSubscription: patch must have exactly one of ${PATCHABLE_FIELDS.join('|')}, got ${JSON.stringify(keys)}`,
+    );
+  }
+  const value = (patch as Record<string, unknown>)[field as string];
+  if (field === 'status' ? value !== 'Active' : typeof value !== 'string') {
+    throw new TypeError(
+      `patchSubscription: patch.${field} must be ${field === 'status' ? "'Active'" : 'a string'}, got ${JSON.stringify(value)}`,
+    );
+  }
+}

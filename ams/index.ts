@@ -1,0 +1,29 @@
+export type * from './types.js';
+export { AMS_CLIENT_DEFAULTS, resolveAmsClientOptions } from './config.js';
+export type { AmsAuthOptions, AmsClientOptions, ClientCredentialsAuth, StaticTokenAuth } from './config.js';
+export {
+  AmsApiError,
+  AmsAuthError,
+  AmsError,
+  AmsNetworkError,
+  AmsResponseValidationError,
+  parseRetryAfter,
+} from './errors.js';
+export type { AmsErrorEnvelope, AmsRequestTarget, AmsValidationIssue } from './errors.js';
+export { AMS_V1, HttpAmsClient, createAmsClient, searchString } from './http-client.js';
+export { AMS_REDACT_PATHS } from './logging.js';
+export {
+  AccountSchema,
+  ClusterAuthorizationResponseSchema,
+  ErrorEnvelopeSchema,
+  SUBSCRIPTION_STATUSES,
+  SubscriptionListSchema,
+  SubscriptionSchema,
+} from './schemas.js';
+export {
+  ClientCredentialsTokenProvider,
+  StaticTokenProvider,
+  createTokenProvider,
+  decodeJwtPayload,
+} from './token-provider.js';
+export type { TokenProvider } from './token-provider.js';

@@ -1,0 +1,117 @@
+// Runtime shapes of the AMS responses this client reads. Objects are loose:
+// AMS adds fields over time, and unknown ones must not break us.
+
+import { z } from 'zod';
+import type { AmsValidationIssue } from './errors.js';
+
+export const SUBSCRIPTION_STATUSES = ['Reserved', 'Active', 'Stale', 'Archived', 'Deprovisioned', 'Disconnected'] as const;
+
+const rfc3339 = z.iso.datetime({ offset: true });
+
+export const ObjectReferenceSchema = z.looseObject({
+  id: z.string(),
+  kind: z.string(),
+  href: z.string(),
+});
+
+export const SubscriptionSchema = z.looseObject({
+  id: z.string().min(1),
+  kind: z.literal('Subscription'),
+  href: z.string(),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  cluster_id: z.string().optional(),
+  external_cluster_id: z.string().optional(),
+  display_name: z.string().optional(),
+  console_url: z.string().optional(),
+  organization_id: z.string().optional(),
+  managed: z.boolean().optional(),
+  plan: ObjectReferenceSchema.extend({ type: z.string().optional(), category: z.string().optional() }).optional(),
+  creator: ObjectReferenceSchema.optional(),
+  created_at: rfc3339.optional(),
+  updated_at: rfc3339.optional(),
+  last_telemetry_date: rfc3339.optional(),
+});
+
+export const SubscriptionListSchema = z.looseObject({
+  kind: z.literal('SubscriptionList'),
+  page: z.number().int(),
+  size: z.number().int(),
+  total: z.number().int(),
+  items: z.array(SubscriptionSchema),
+});
+
+export const ClusterAuthorizationResponseSchema = z.looseObject({
+  allowed: z.boolean(),
+  excess_resources: z.array(z.unknown()).optional(),
+  // Always present when reserve is true, which is how this client asks.
+  subscription: z.looseObject({ id: z.string().min(1), kind: z.string().optional(), href: z.string().optional() }),
+});
+
+export const AccountSchema = z.looseObject({
+  id: z.string().min(1),
+  username: z.string(),
+  email: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  organization: z
+    .looseObject({ id: z.string(), name: z.string().optional(), external_id: z.string().optional() })
+    .optional(),
+});
+
+// Read leniently: an odd error body must still become an AmsApiError, never a validation failure.
+export const ErrorEnvelopeSchema = z.looseObject({
+  kind: z.string().optional().catch(undefined),
+  id: z.union([z.string(), z.number().transform(String)]).optional().catch(undefined),
+  href: z.string().optional().catch(undefined),
+  code: z.string().optional().catch(undefined),
+  reason: z.string().optional().catch(undefined),
+  operation_id: z.string().optional().catch(undefined),
+  details: z.array(z.unknown()).optional().catch(undefined),
+});
+
+/** Zod issues as `field: rule` pairs, the field written like `items[2].status`. */
+export function toValidationIssues(error: z.ZodError): AmsValidationIssue[] {
+  return error.issues.map((issue) => ({ field: formatPath(issue.path), rule: formatRule(issue) }));
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(body)';
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function formatRule(issue: z.core.$ZodIssue): string {
+  const got = 'input' in issue ? `, got ${describe(issue.input)}` : '';
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join('|')}${got}`;
+    case 'invalid_type':
+      // Absent field, when the input was reported (token responses are parsed without it, to keep tokens out).
+      return 'input' in issue && issue.input === undefined
+        ? `required (${issue.expected})`
+        : `expected ${issue.expected}${got}`;
+    case 'invalid_format':
+      return `expected ${issue.format === 'datetime' ? 'an RFC 3339 date-time' : issue.format}${got}`;
+    default:
+      return `${issue.message}${got}`;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+export const TokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.number().nonnegative().optional(),
+});
+
+// RFC 6749 §5.2 error body, read leniently like the OCM envelope.
+export const OAuthErrorSchema = z.looseObject({
+  error: z.string().optional().catch(undefined),
+  error_description: z.string().optional().catch(undefined),
+});

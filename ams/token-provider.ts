@@ -1,0 +1,201 @@
+// Bearer tokens for AMS: a fixed token, or OAuth2 client credentials fetched
+// from a token endpoint, cached, and refreshed shortly before they expire.
+
+import type { Logger } from 'pino';
+import { AMS_CLIENT_DEFAULTS, type ClientCredentialsAuth, type ResolvedAmsClientOptions } from './config.js';
+import { AmsAuthError, AmsError, AmsNetworkError, AmsResponseValidationError } from './errors.js';
+import { exchange, tryParseJson } from './exchange.js';
+import { logTokenRequest } from './logging.js';
+import { OAuthErrorSchema, TokenResponseSchema, toValidationIssues } from './schemas.js';
+
+export interface TokenProvider {
+  getToken(): Promise<string>;
+  /**
+   * AMS answered 401 to `rejected`: forget it. Returns true when asking again
+   * may give a different token (so one replay of the request is worthwhile).
+   */
+  invalidate(rejected: string): boolean;
+}
+
+export class StaticTokenProvider implements TokenProvider {
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  async getToken(): Promise<string> {
+    return this.#token;
+  }
+
+  invalidate(): boolean {
+    return false;
+  }
+}
+
+interface CachedToken {
+  accessToken: string;
+  /** Epoch ms; undefined when the token says nothing about its expiry. */
+  expiresAt: number | undefined;
+  refreshAt: number | undefined;
+}
+
+export interface ClientCredentialsSettings {
+  auth: ClientCredentialsAuth;
+  scope: string;
+  timeoutMs: number;
+  userAgent: string;
+  refreshMarginSeconds: number;
+  logger: Logger;
+  now: () => number;
+}
+
+export class ClientCredentialsTokenProvider implements TokenProvider {
+  readonly #settings: ClientCredentialsSettings;
+  #cached: CachedToken | undefined;
+  // Concurrent callers share one token request instead of stampeding the endpoint.
+  #inFlight: Promise<CachedToken> | undefined;
+
+  constructor(settings: ClientCredentialsSettings) {
+    this.#settings = settings;
+  }
+
+  async getToken(): Promise<string> {
+    const cached = this.#cached;
+    if (cached && (cached.refreshAt === undefined || this.#settings.now() < cached.refreshAt)) {
+      return cached.accessToken;
+    }
+    try {
+      return (await this.#refresh()).accessToken;
+    } catch (error) {
+      // A token endpoint hiccup inside the refresh margin must not fail calls the cached token still serves.
+      if (cached && cached === this.#cached && cached.expiresAt !== undefined && this.#settings.now() < cached.expiresAt) {
+        this.#settings.logger.warn({ error: errorName(error) }, 'AMS token refresh failed; using the cached token until it expires');
+        return cached.accessToken;
+      }
+      throw error;
+    }
+  }
+
+  invalidate(rejected: string): boolean {
+    if (this.#cached?.accessToken === rejected) this.#cached = undefined;
+    return true;
+  }
+
+  #refresh(): Promise<CachedToken> {
+    this.#inFlight ??= this.#fetchToken()
+      .then((token) => {
+        this.#cached = token;
+        return token;
+      })
+      .finally(() => {
+        this.#inFlight = undefined;
+      });
+    return this.#inFlight;
+  }
+
+  async #fetchToken(): Promise<CachedToken> {
+    const { auth, scope, timeoutMs, userAgent, logger, now } = this.#settings;
+    const path = new URL(auth.tokenUrl).pathname;
+    const requestedAt = now();
+    const clientSecret = typeof auth.clientSecret === 'function' ? auth.clientSecret() : auth.clientSecret;
+    let result;
+    try {
+      result = await exchange({
+        method: 'POST',
+        url: auth.tokenUrl,
+        headers: { accept: 'application/json', authorization: basicAuth(auth.clientId, clientSecret), 'user-agent': userAgent },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: auth.clientId,
+          client_secret: clientSecret,
+          scope,
+        }),
+        timeoutMs,
+      });
+    } catch (error) {
+      const durationMs = error instanceof AmsNetworkError ? error.durationMs : 0;
+      logTokenRequest(logger, { path, durationMs, error: errorName(error) });
+      throw error;
+    }
+    const { response, text, durationMs } = result;
+    const json = tryParseJson(text)?.value;
+    if (!response.ok) {
+      const oauth = OAuthErrorSchema.safeParse(json);
+      const body = oauth.success ? oauth.data : {};
+      logTokenRequest(logger, { path, status: response.status, durationMs, error: 'AmsAuthError' });
+      throw new AmsAuthError({ path, response, error: body.error, errorDescription: body.error_description });
+    }
+    // Parsed without reportInput: a validation message must never quote a token.
+    const parsed = TokenResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      logTokenRequest(logger, { path, status: response.status, durationMs, error: 'AmsResponseValidationError' });
+      throw new AmsResponseValidationError({
+        operation: 'fetchToken',
+        target: { method: 'POST', path },
+        status: response.status,
+        issues: toValidationIssues(parsed.error),
+      });
+    }
+    const token = cachedToken(parsed.data.access_token, parsed.data.expires_in, requestedAt, this.#settings);
+    logTokenRequest(logger, {
+      path,
+      status: response.status,
+      durationMs,
+      ...(token.expiresAt === undefined ? {} : { expiresInSeconds: Math.round((token.expiresAt - requestedAt) / 1000) }),
+    });
+    return token;
+  }
+}
+
+export function createTokenProvider(options: ResolvedAmsClientOptions): TokenProvider {
+  const { auth } = options;
+  if (auth.kind === 'static-token') return new StaticTokenProvider(auth.token);
+  return new ClientCredentialsTokenProvider({
+    auth,
+    scope: auth.scope ?? AMS_CLIENT_DEFAULTS.scope,
+    timeoutMs: options.timeoutMs,
+    userAgent: options.userAgent,
+    refreshMarginSeconds: options.tokenRefreshMarginSeconds,
+    logger: options.logger,
+    now: options.now,
+  });
+}
+
+/** The JWT payload, decoded without verifying the signature (as the OCM SDK does); undefined when not a JWT. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function cachedToken(
+  accessToken: string,
+  expiresIn: number | undefined,
+  requestedAt: number,
+  settings: ClientCredentialsSettings,
+): CachedToken {
+  // The JWT's own exp wins (like the OCM SDK); expires_in counts from when we asked, to err early.
+  const exp = decodeJwtPayload(accessToken)?.exp;
+  const expiresAt =
+    typeof exp === 'number' ? exp * 1000 : expiresIn === undefined ? undefined : requestedAt + expiresIn * 1000;
+  if (expiresAt === undefined) return { accessToken, expiresAt, refreshAt: undefined };
+  // Capped at half the lifetime, so a short-lived token is still reused for a while.
+  const margin = Math.min(settings.refreshMarginSeconds * 1000, Math.max(0, (expiresAt - requestedAt) / 2));
+  return { accessToken, expiresAt, refreshAt: expiresAt - margin };
+}
+
+/** RFC 6749 §2.3.1: both parts form-urlencoded before base64. */
+function basicAuth(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof AmsError ? `${error.name}: ${error.message}` : String(error);
+}

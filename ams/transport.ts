@@ -1,0 +1,119 @@
+// Sends one AMS API call: bearer token, deadline, one token refresh-and-replay
+// on 401, status >= 400 to AmsApiError, 2xx bodies checked against a schema,
+// and a debug log line per attempt (never a token).
+
+import type { z } from 'zod';
+import type { ResolvedAmsClientOptions } from './config.js';
+import {
+  AmsApiError,
+  AmsError,
+  AmsNetworkError,
+  AmsResponseValidationError,
+  type AmsErrorEnvelope,
+  type AmsRequestTarget,
+} from './errors.js';
+import { exchange, isJson, tryParseJson, type ExchangeResult } from './exchange.js';
+import { logAmsRequest } from './logging.js';
+import { ErrorEnvelopeSchema, toValidationIssues } from './schemas.js';
+import type { TokenProvider } from './token-provider.js';
+
+export interface AmsCall {
+  /** Client method name, for logs and validation errors. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path from the API root, e.g. /api/accounts_mgmt/v1/subscriptions/abc (ids already encoded). */
+  path: string;
+  searchParams?: Record<string, string | number>;
+  json?: unknown;
+}
+
+export class AmsTransport {
+  readonly #options: ResolvedAmsClientOptions;
+  readonly #tokens: TokenProvider;
+
+  constructor(options: ResolvedAmsClientOptions, tokens: TokenProvider) {
+    this.#options = options;
+    this.#tokens = tokens;
+  }
+
+  /** A call whose 2xx answer carries a body of the given shape. */
+  async requestJson<S extends z.ZodType>(call: AmsCall, schema: S): Promise<z.output<S>> {
+    const { response, text } = await this.#send(call);
+    const fail = (rule: string) => this.#invalid(call, response, [{ field: '(body)', rule }]);
+    if (!isJson(response)) throw fail(`expected Content-Type application/json, got ${response.headers.get('content-type') ?? 'none'}`);
+    const json = tryParseJson(text);
+    if (json === undefined) throw fail('expected a JSON document, got unparsable text');
+    const parsed = schema.safeParse(json.value, { reportInput: true });
+    if (!parsed.success) throw this.#invalid(call, response, toValidationIssues(parsed.error));
+    return parsed.data;
+  }
+
+  /** A call whose 2xx answer has no body we need (any status < 400 is success). */
+  async requestNoContent(call: AmsCall): Promise<void> {
+    await this.#send(call);
+  }
+
+  async #send(call: AmsCall): Promise<ExchangeResult> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.#tokens.getToken();
+      const result = await this.#attempt(call, token, attempt);
+      const { response } = result;
+      // The token may have been revoked or expired early: refresh once and replay; never loop.
+      if (response.status === 401 && attempt === 1 && this.#tokens.invalidate(token)) continue;
+      if (response.status >= 400) throw apiError(this.#target(call), result);
+      return result;
+    }
+  }
+
+  async #attempt(call: AmsCall, token: string, attempt: number): Promise<ExchangeResult> {
+    const { baseUrl, timeoutMs, userAgent, logger } = this.#options;
+    const log = { operation: call.operation, method: call.method, path: this.#target(call).path, attempt };
+    try {
+      const result = await exchange({
+        method: call.method,
+        url: `${baseUrl}${call.path}`,
+        headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'user-agent': userAgent },
+        json: call.json,
+        ...(call.searchParams === undefined ? {} : { searchParams: call.searchParams }),
+        timeoutMs,
+      });
+      const operationId = result.response.headers.get('x-operation-id') ?? operationIdOf(result);
+      logAmsRequest(logger, {
+        ...log,
+        status: result.response.status,
+        durationMs: result.durationMs,
+        ...(operationId === undefined ? {} : { operation_id: operationId }),
+      });
+      return result;
+    } catch (error) {
+      const durationMs = error instanceof AmsNetworkError ? error.durationMs : 0;
+      logAmsRequest(logger, { ...log, durationMs, error: error instanceof AmsError ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  #target(call: AmsCall): AmsRequestTarget {
+    return { method: call.method, path: new URL(`${this.#options.baseUrl}${call.path}`).pathname };
+  }
+
+  #invalid(call: AmsCall, response: Response, issues: { field: string; rule: string }[]): AmsResponseValidationError {
+    return new AmsResponseValidationError({ operation: call.operation, target: this.#target(call), status: response.status, issues });
+  }
+}
+
+function apiError(target: AmsRequestTarget, { response, text }: ExchangeResult): AmsApiError {
+  const json = tryParseJson(text);
+  return new AmsApiError({ target, response, envelope: envelopeOf(json?.value), body: json ? json.value : text });
+}
+
+function envelopeOf(body: unknown): AmsErrorEnvelope {
+  const parsed = ErrorEnvelopeSchema.safeParse(body);
+  if (!parsed.success) return {};
+  const { id, href, code, reason, operation_id: operationId, details } = parsed.data;
+  return { id, href, code, reason, operationId, details };
+}
+
+function operationIdOf({ response, text }: ExchangeResult): string | undefined {
+  if (response.status < 400) return undefined;
+  return envelopeOf(tryParseJson(text)?.value).operationId;
+}

@@ -1,0 +1,176 @@
+// Bodies AMS should never send, and inputs callers should never pass: each
+// becomes an error naming the field and the rule. Peers are tiny real servers.
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import {
+  AmsApiError,
+  AmsResponseValidationError,
+  createAmsClient,
+  parseRetryAfter,
+  type AmsClient,
+} from '../ams/index.js';
+import { SUBSCRIPTION_FIXTURE, sendJson, startTinyServer, type TinyHandler, type TinyServer } from './helpers/ams-client-peers.js';
+
+const servers: TinyServer[] = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+
+async function clientAgainst(handler: TinyHandler): Promise<{ client: AmsClient; server: TinyServer }> {
+  const server = await startTinyServer(handler);
+  servers.push(server);
+  return { server, client: createAmsClient({ baseUrl: server.url, auth: { kind: 'static-token', token: 'static-test-token' } }) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}
+
+describe('response validation', () => {
+  it('names the field and the rule for a list item with an unknown status', async () => {
+    const items = [SUBSCRIPTION_FIXTURE, { ...SUBSCRIPTION_FIXTURE, id: 'sub-2' }, { ...SUBSCRIPTION_FIXTURE, id: 'sub-3', status: 'weird' }];
+    const { client } = await clientAgainst((_req, res) =>
+      sendJson(res, 200, { kind: 'SubscriptionList', page: 1, size: 3, total: 3, items }),
+    );
+    const error = await rejection(client.listSubscriptions());
+    assert.ok(error instanceof AmsResponseValidationError);
+    assert.equal(error.field, 'items[2].status');
+    assert.equal(error.rule, 'expected one of Reserved|Active|Stale|Archived|Deprovisioned|Disconnected, got "weird"');
+    assert.equal(error.operation, 'listSubscriptions');
+    assert.equal(error.status, 200);
+    assert.match(error.message, /GET \/api\/accounts_mgmt\/v1\/subscriptions \(listSubscriptions\) answered 200 with an invalid body: items\[2\]\.status: expected one of Reserved\|Active/);
+  });
+
+  it('reports a missing required field and a bad date', async () => {
+    const { id: _omitted, ...withoutId } = SUBSCRIPTION_FIXTURE;
+    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { ...withoutId, created_at: 'yesterday' }));
+    const error = await rejection(client.getSubscription('sub-1'));
+    assert.ok(error instanceof AmsResponseValidationError);
+    assert.deepEqual(error.issues, [
+      { field: 'id', rule: 'required (string)' },
+      { field: 'created_at', rule: 'expected an RFC 3339 date-time, got "yesterday"' },
+    ]);
+  });
+
+  it('keeps unknown extra fields', async () => {
+    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { ...SUBSCRIPTION_FIXTURE, support_level: 'Eval', metrics: [] }));
+    const subscription = await client.getSubscription('sub-1');
+    assert.equal((subscription as unknown as Record<string, unknown>).support_level, 'Eval');
+  });
+
+  it('rejects a 2xx body that is not application/json', async () => {
+    const { client } = await clientAgainst((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'));
+    const error = await rejection(client.getCurrentAccount());
+    assert.ok(error instanceof AmsResponseValidationError);
+    assert.equal(error.field, '(body)');
+    assert.equal(error.rule, 'expected Content-Type application/json, got text/html');
+  });
+
+  it('requires subscription.id in a cluster authorization', async () => {
+    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { allowed: true, excess_resources: [] }));
+    const error = await rejection(client.createClusterAuthorization({ accountUsername: 'u', clusterId: 'c', displayName: 'd' }));
+    assert.ok(error instanceof AmsResponseValidationError);
+    assert.equal(error.field, 'subscription');
+    assert.equal(error.operation, 'createClusterAuthorization');
+  });
+});
+
+describe('error bodies that are not OCM envelopes', () => {
+  it('still become AmsApiError with the status and the text', async () => {
+    const { client } = await clientAgainst((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'));
+    const error = await rejection(client.deleteSubscription('sub-1'));
+    assert.ok(error instanceof AmsApiError);
+    assert.equal(error.status, 502);
+    assert.equal(error.code, undefined);
+    assert.equal(error.body, '<h1>Bad gateway</h1>');
+    assert.equal(error.response.status, 502);
+    assert.equal(
+      error.message,
+      'AMS DELETE /api/accounts_mgmt/v1/subscriptions/sub-1 answered 502 with a body that is not an OCM error: "<h1>Bad gateway</h1>"',
+    );
+  });
+
+  it('reads a numeric envelope id as a string', async () => {
+    const { client } = await clientAgainst((_req, res) =>
+      sendJson(res, 404, { kind: 'Error', id: 7, code: 'ACCT-MGMT-7', reason: 'nope', operation_id: 'op-9' }),
+    );
+    const error = await rejection(client.getSubscription('x'));
+    assert.ok(error instanceof AmsApiError);
+    assert.equal(error.id, '7');
+    assert.equal(error.operationId, 'op-9');
+  });
+});
+
+describe('requests', () => {
+  it('escapes quotes in the cluster id search and encodes ids in paths', async () => {
+    const { client, server } = await clientAgainst((_req, res) =>
+      sendJson(res, 200, { kind: 'SubscriptionList', page: 1, size: 0, total: 0, items: [] }),
+    );
+    assert.equal(await client.findSubscriptionByClusterId("it's"), undefined);
+    assert.equal(server.requests[0]?.query.get('search'), "cluster_id = 'it''s'");
+    await client.deleteSubscription('a/b').catch(() => undefined);
+    assert.equal(server.requests[1]?.path, '/api/accounts_mgmt/v1/subscriptions/a%2Fb');
+  });
+
+  it('sends exactly the documented cluster authorization body', async () => {
+    const { client, server } = await clientAgainst((_req, res) =>
+      sendJson(res, 200, { allowed: true, excess_resources: [], subscription: { kind: 'SubscriptionLink', id: 's9', href: '/x' } }),
+    );
+    assert.deepEqual(await client.createClusterAuthorization({ accountUsername: 'alice', clusterId: 'c-1', displayName: 'demo' }), {
+      allowed: true,
+      subscriptionId: 's9',
+    });
+    assert.deepEqual(JSON.parse(server.requests[0]?.body ?? ''), {
+      account_username: 'alice',
+      cluster_id: 'c-1',
+      display_name: 'demo',
+      product_id: 'OCP',
+      product_category: 'AssistedInstall',
+      managed: false,
+      reserve: true,
+      resources: [],
+    });
+    assert.equal(server.requests[0]?.headers.authorization, 'Bearer static-test-token');
+    assert.match(String(server.requests[0]?.headers['content-type']), /^application\/json/);
+  });
+});
+
+describe('bad input', () => {
+  const client = createAmsClient({ baseUrl: 'http://127.0.0.1:9', auth: { kind: 'static-token', token: 't' } });
+
+  it('rejects a PATCH with more or other than one allowed field', async () => {
+    await assert.rejects(
+      client.patchSubscription('s', { display_name: 'a', console_url: 'b' } as never),
+      /patchSubscription: patch must have exactly one of display_name\|external_cluster_id\|console_url\|status, got \["display_name","console_url"\]/,
+    );
+    await assert.rejects(client.patchSubscription('s', { status: 'Reserved' } as never), /patch\.status must be 'Active', got "Reserved"/);
+  });
+
+  it('rejects empty ids and bad paging', async () => {
+    await assert.rejects(client.getSubscription(''), /getSubscription: id must be a non-empty string, got ""/);
+    await assert.rejects(client.listSubscriptions({ size: 0 }), /input\.size must be an integer >= 1 or -1 \(all\), got 0/);
+    await assert.rejects(client.listSubscriptions({ page: 0 }), /input\.page must be an integer >= 1, got 0/);
+  });
+
+  it('rejects bad options naming the field', () => {
+    assert.throws(() => createAmsClient({ baseUrl: 'ftp://x', auth: { kind: 'static-token', token: 't' } }), /AmsClientOptions\.baseUrl: must be an http\(s\) URL, got "ftp:\/\/x"/);
+    assert.throws(
+      () => createAmsClient({ baseUrl: 'http://x', auth: { kind: 'client-credentials', tokenUrl: 'http://t', clientId: 'a', clientSecret: '' } }),
+      /AmsClientOptions\.auth\.clientSecret: must be a non-empty string/,
+    );
+    assert.throws(() => createAmsClient({ baseUrl: 'http://x', auth: { kind: 'static-token', token: 't' }, timeoutMs: 0 }), /AmsClientOptions\.timeoutMs: must be a number > 0, got 0/);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta seconds and HTTP dates', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    assert.equal(parseRetryAfter('120', now), 120);
+    assert.equal(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now), 30);
+    assert.equal(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now), 0);
+    assert.equal(parseRetryAfter('soon', now), undefined);
+    assert.equal(parseRetryAfter(null, now), undefined);
+  });
+});
