@@ -1,0 +1,105 @@
+// Runs the emulator alone: `node --import tsx emulator/main.ts --port 8000 --data data/ams.sqlite`,
+// or `ams-lifecycle emulator [--port N] [--data FILE]` through the project CLI.
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
+import { startEmulator, type RunningEmulator } from './index.js';
+
+export interface EmulatorCommandOptions {
+  port?: number;
+  host?: string;
+  data?: string;
+  tokenTtl?: number;
+  staleAfter?: number;
+  archiveAfter?: number;
+  /** pino level for the per-request log on stderr; `silent` turns it off. Default info. */
+  logLevel?: string;
+  /** Close on SIGINT/SIGTERM. Default true. */
+  handleSignals?: boolean;
+}
+
+export const DEFAULT_EMULATOR_PORT = 8000;
+
+function describe(emu: RunningEmulator, data: string | undefined): string {
+  const login = `--url ${emu.url} --token-url ${emu.tokenUrl}`;
+  return [
+    `AMS emulator listening on ${emu.url}`,
+    `  token URL: ${emu.tokenUrl}`,
+    `  state:     ${data ? `SQLite file ${data}` : 'in memory (use --data FILE to keep it)'}`,
+    `  admin API: ${emu.url}/_emulator/ (no token; see emulator/README.md)`,
+    '',
+    'Service accounts (ocm login --client-id ID --client-secret SECRET ...):',
+    ...emu.serviceAccounts.map(
+      (sa) => `  client id ${sa.clientId}  secret ${sa.clientSecret}  (${sa.username}, organization ${sa.organizationId})`,
+    ),
+    `  e.g. ocm login --client-id ${emu.credentials.clientId} --client-secret ${emu.credentials.clientSecret} ${login}`,
+    '',
+    'Users (offline tokens, like `ocm login --token TOKEN ...`):',
+    ...emu.users.map((user) => `  ${user.username} (organization ${user.organizationId}):\n    ${user.offlineToken}`),
+    '',
+  ].join('\n');
+}
+
+export async function runEmulatorCommand(
+  opts: EmulatorCommandOptions = {},
+  print: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
+): Promise<RunningEmulator> {
+  const level = opts.logLevel ?? 'info';
+  const emu = await startEmulator({
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? DEFAULT_EMULATOR_PORT,
+    ...(opts.data ? { dataFile: opts.data } : {}),
+    ...(opts.tokenTtl !== undefined ? { tokenTtlSeconds: opts.tokenTtl } : {}),
+    ...(opts.staleAfter !== undefined ? { staleAfterSeconds: opts.staleAfter } : {}),
+    ...(opts.archiveAfter !== undefined ? { archiveAfterSeconds: opts.archiveAfter } : {}),
+    logger: level === 'silent' ? false : pino({ level, base: undefined }, pino.destination(2)),
+  });
+  print(describe(emu, opts.data));
+  if (opts.handleSignals ?? true) {
+    const stop = (signal: NodeJS.Signals) => {
+      print(`Received ${signal}, shutting down`);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void emu.close();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
+  return emu;
+}
+
+function integer(name: string, min: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+/** The `emulator` command, for the project CLI to add with `program.addCommand(emulatorCommand())`. */
+export function emulatorCommand(name = 'emulator'): Command {
+  return new Command(name)
+    .description('Run the AMS emulator (a local stand-in for OCM accounts management)')
+    .option('-p, --port <port>', 'port to listen on (0 = random)', integer('port', 0), DEFAULT_EMULATOR_PORT)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('-d, --data <file>', 'SQLite file to keep state in (default: in memory)')
+    .option('--token-ttl <seconds>', 'access token lifetime', integer('token TTL', 0))
+    .option('--stale-after <seconds>', 'Active without telemetry turns Stale after this long', integer('stale-after', 1))
+    .option('--archive-after <seconds>', 'Stale turns Archived after this long', integer('archive-after', 1))
+    .option('--log-level <level>', 'request log level on stderr (silent to disable)', 'info')
+    .action(async (opts: EmulatorCommandOptions) => {
+      await runEmulatorCommand(opts);
+    });
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  emulatorCommand('ams-emulator')
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,169 @@
+// The hooks every request goes through: faults, authentication, lazy ageing,
+// request logging, JSON content type, and errors in the OCM envelope.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { authenticate } from './auth.js';
+import type { EmulatorContext } from './context.js';
+import { ApiError, ERROR_CODES, errorBody, notFound } from './errors.js';
+import type { FaultAction } from './faults.js';
+import type { RequestOutcome } from './request-log.js';
+import { zodToApiError } from './validation.js';
+
+export const ADMIN_PREFIX = '/_emulator';
+
+const pathOf = (url: string) => url.split('?')[0] ?? url;
+
+/** `cluster_id = 'x'` or `cluster_id in ('x'` in a search (not external_cluster_id). */
+const SEARCH_CLUSTER_ID = /(?:^|[^\w.])cluster_id\s*(?:=|\bin\s*\()\s*'((?:[^']|'')*)'/i;
+
+function deriveClusterId(ctx: EmulatorContext, request: FastifyRequest): void {
+  const emu = request.emu;
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  const body = request.body as Record<string, unknown> | undefined;
+  if (params.subscriptionId) {
+    emu.subscriptionId = params.subscriptionId;
+    emu.clusterId ??= ctx.store.getSubscription(params.subscriptionId)?.cluster_id;
+  } else if (typeof body === 'object' && body !== null && typeof body.cluster_id === 'string') {
+    emu.clusterId ??= body.cluster_id;
+  }
+  const search = (request.query as Record<string, unknown> | undefined)?.search;
+  const match = typeof search === 'string' ? SEARCH_CLUSTER_ID.exec(search) : null;
+  if (match?.[1] !== undefined) emu.clusterId ??= match[1].replace(/''/g, "'");
+}
+
+function logRequest(ctx: EmulatorContext, request: FastifyRequest, status: number, outcome: RequestOutcome): void {
+  const emu = request.emu;
+  if (!emu || emu.admin || emu.logged) return;
+  emu.logged = true;
+  const entry = ctx.requests.add({
+    time: ctx.clock.nowIso(),
+    method: request.method,
+    path: pathOf(request.url),
+    status,
+    outcome,
+    ...(emu.clusterId !== undefined ? { cluster_id: emu.clusterId } : {}),
+    ...(emu.subscriptionId !== undefined ? { subscription_id: emu.subscriptionId } : {}),
+    ...(emu.faultIds.length > 0 ? { faults: emu.faultIds } : {}),
+    duration_ms: Math.round((performance.now() - emu.startedAt) * 10) / 10,
+  });
+  request.log.info(
+    { method: entry.method, path: entry.path, status, outcome, cluster_id: entry.cluster_id, ms: entry.duration_ms },
+    'request',
+  );
+}
+
+function faultError(action: Exclude<FaultAction, { kind: 'reset' | 'commit_then_drop' }>): ApiError {
+  switch (action.kind) {
+    case 'error':
+      return new ApiError(action.status, ERROR_CODES.general, `Emulated fault: server error ${action.status}`);
+    case 'rate_limit':
+      return new ApiError(429, ERROR_CODES.tooManyRequests, 'Emulated fault: too many requests', {
+        headers: { 'retry-after': String(action.retryAfterSeconds) },
+      });
+    case 'outage':
+      return new ApiError(503, ERROR_CODES.general, 'Emulated outage: service unavailable', {
+        headers: action.retryAfterSeconds !== undefined ? { 'retry-after': String(action.retryAfterSeconds) } : {},
+      });
+  }
+}
+
+async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise<void> {
+  const path = pathOf(request.url);
+  request.emu = {
+    startedAt: performance.now(),
+    admin: path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`),
+    faultIds: [],
+    dropAfterCommit: false,
+    resetBeforeHandler: false,
+    logged: false,
+  };
+  if (request.emu.admin) return;
+  const decision = ctx.faults.decide(request.method, path);
+  request.emu.faultIds = decision.ruleIds;
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  const action = decision.action;
+  if (action?.kind === 'reset') {
+    // Reset after the body is read (so the log knows the cluster) but before anything is done.
+    request.emu.resetBeforeHandler = true;
+    return;
+  }
+  if (action?.kind === 'commit_then_drop') request.emu.dropAfterCommit = true;
+  else if (action) throw faultError(action);
+  if (path.startsWith('/api/')) request.emu.account = await authenticate(ctx, request);
+}
+
+function toApiError(error: FastifyError | Error): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return zodToApiError(error);
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError(status, status === 415 ? ERROR_CODES.badRequest : ERROR_CODES.malformedRequest, error.message);
+  }
+  return new ApiError(500, ERROR_CODES.general, 'Internal emulator error');
+}
+
+function parseJson(body: string): unknown {
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new ApiError(400, ERROR_CODES.malformedRequest, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.decorateRequest('emu', undefined as never);
+
+  // Empty JSON bodies are allowed (clients send Content-Type on DELETE); bad JSON is a 400 envelope.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.addHook('onRequest', (request) => onRequest(ctx, request));
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.emu.admin) return;
+    deriveClusterId(ctx, request);
+    if (request.emu.resetBeforeHandler) {
+      logRequest(ctx, request, 0, 'reset');
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    ctx.store.reconcile();
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    if (request.emu?.dropAfterCommit) {
+      logRequest(ctx, request, 0, 'dropped');
+      request.raw.socket?.destroy();
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    logRequest(ctx, request, reply.statusCode, 'answered');
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status === 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'unhandled emulator error');
+    void reply.code(apiError.status).headers(apiError.headers).send(errorBody(apiError));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody(notFound(`Resource '${request.method} ${pathOf(request.url)}'`)));
+  });
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ACME_ORG_ID, type StateDump } from '../emulator/index.js';
+import { API, postForm, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
+
+describe('emulator persistence (SQLite via sql.js)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ams-emulator-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps subscriptions, labels, quotas, clock and tokens across a restart', async () => {
+    const dataFile = join(dir, 'nested', 'ams.sqlite');
+    const first = await startTestEmulator({ dataFile });
+    let dump: StateDump;
+    let accessToken: string;
+    let offlineToken: string;
+    try {
+      accessToken = await first.serviceToken();
+      const id = (await first.authorize(accessToken, 'persist-1')).body.subscription.id;
+      await first.call('PATCH', `${API}/subscriptions/${id}`, { token: accessToken, body: { external_cluster_id: 'ext-p', status: 'Active' } });
+      await first.call('POST', `${API}/organizations/${ACME_ORG_ID}/labels`, { token: accessToken, body: { key: 'k', value: 'v' } });
+      await first.admin.setQuota({ max_clusters: 10, status: 403 });
+      await first.admin.advanceClock(120);
+      await first.admin.reportTelemetry({ external_cluster_id: 'ext-p' });
+      dump = await first.admin.state();
+      offlineToken = first.emu.users[0]?.offlineToken ?? '';
+
+      // Written after each mutation: a second reader of the file sees it while the first still runs.
+      const reader = await startTestEmulator({ dataFile });
+      try {
+        assert.deepEqual((await reader.admin.state()).subscriptions.map((s) => s.cluster_id), ['persist-1']);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await first.close();
+    }
+
+    const second = await startTestEmulator({ dataFile });
+    try {
+      const restored = await second.admin.state();
+      assert.deepEqual(restored.subscriptions, dump.subscriptions);
+      assert.deepEqual(restored.labels, dump.labels);
+      assert.deepEqual(restored.quotas, dump.quotas);
+      assert.equal(restored.clock_offset_seconds, 120);
+      assert.equal((await second.call('GET', `${API}/current_account`, { token: accessToken })).status, 200, 'old access token still valid');
+      const refreshed = await postForm(second.emu.tokenUrl, { grant_type: 'refresh_token', refresh_token: offlineToken });
+      assert.equal(refreshed.status, 200, 'offline token printed by the first run still works');
+      const sub = (await second.call('GET', `${API}/subscriptions`, { token: accessToken })).body.items[0];
+      assert.equal(sub.status, 'Active');
+      assert.equal(sub.metrics.length, 1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reset empties a persisted emulator, and the empty state survives a restart', async () => {
+    const dataFile = join(dir, 'reset.sqlite');
+    const first = await startTestEmulator({ dataFile });
+    try {
+      await first.authorize(await first.serviceToken(), 'to-be-reset');
+      await first.admin.advanceClock(50);
+      await first.admin.reset();
+      const state = await first.admin.state();
+      assert.deepEqual(state.subscriptions, []);
+      assert.equal(state.clock_offset_seconds, 0);
+    } finally {
+      await first.close();
+    }
+    const second = await startTestEmulator({ dataFile });
+    try {
+      assert.deepEqual((await second.admin.state()).subscriptions, []);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('emulator state dump and seed', () => {
+  let source: TestEmulator;
+  let target: TestEmulator;
+  before(async () => {
+    [source, target] = await Promise.all([startTestEmulator(), startTestEmulator()]);
+  });
+  after(() => Promise.all([source.close(), target.close()]));
+
+  it('a dump seeded into another emulator reproduces the state', async () => {
+    const token = await source.serviceToken();
+    await source.authorize(token, 'seed-1', 'alice');
+    await source.authorize(token, 'seed-2', 'carol');
+    await source.call('POST', `${API}/organizations/${ACME_ORG_ID}/labels`, { token, body: { key: 'k', value: 'v' } });
+    const dump = await source.admin.state();
+    await target.admin.seed(dump);
+    const seeded = await target.admin.state();
+    assert.deepEqual(seeded.subscriptions, dump.subscriptions);
+    assert.deepEqual(seeded.labels, dump.labels);
+    const visible = await target.call('GET', `${API}/subscriptions`, { token: await target.userToken('carol') });
+    assert.deepEqual(visible.body.items.map((s: { cluster_id: string }) => s.cluster_id), ['seed-2']);
+  });
+
+  it('a malformed dump is refused with 400 and changes nothing', async () => {
+    const before = await target.admin.state();
+    const bad = await target.call('POST', '/_emulator/seed', { body: { subscriptions: [{ id: 'x', status: 'active' }] } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.kind, 'Error');
+    assert.match(bad.body.reason, /subscriptions\.0\./);
+    assert.deepEqual((await target.admin.state()).subscriptions, before.subscriptions);
+  });
+});
