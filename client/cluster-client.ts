@@ -135,32 +135,32 @@ export class ClusterLifecycleClient {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  renameCluster(clusterId: string, displayName: string): Promise<void> {
+  async renameCluster(clusterId: string, displayName: string): Promise<void> {
     const payload = check('renameCluster', renameSchema, { displayName });
-    return this.signal('renameCluster', clusterId, (h) => h.signal(renameSignal, payload));
+    await this.signal('renameCluster', clusterId, (h) => h.signal(renameSignal, payload));
   }
 
-  setOpenshiftClusterId(clusterId: string, openshiftClusterId: string): Promise<void> {
+  async setOpenshiftClusterId(clusterId: string, openshiftClusterId: string): Promise<void> {
     const payload = check('setOpenshiftClusterId', openshiftClusterIdSchema, { openshiftClusterId });
-    return this.signal('setOpenshiftClusterId', clusterId, (h) => h.signal(openshiftClusterIdSignal, payload));
+    await this.signal('setOpenshiftClusterId', clusterId, (h) => h.signal(openshiftClusterIdSignal, payload));
   }
 
-  setConsoleUrl(clusterId: string, consoleUrl: string): Promise<void> {
+  async setConsoleUrl(clusterId: string, consoleUrl: string): Promise<void> {
     const payload = check('setConsoleUrl', consoleUrlSchema, { consoleUrl });
-    return this.signal('setConsoleUrl', clusterId, (h) => h.signal(consoleUrlSignal, payload));
+    await this.signal('setConsoleUrl', clusterId, (h) => h.signal(consoleUrlSignal, payload));
   }
 
-  markInstalled(clusterId: string): Promise<void> {
-    return this.signal('markInstalled', clusterId, (h) => h.signal(installSucceededSignal));
+  async markInstalled(clusterId: string): Promise<void> {
+    await this.signal('markInstalled', clusterId, (h) => h.signal(installSucceededSignal));
   }
 
-  markInstallFailed(clusterId: string, reason?: string): Promise<void> {
+  async markInstallFailed(clusterId: string, reason?: string): Promise<void> {
     const payload = check('markInstallFailed', installFailedSchema, reason === undefined ? {} : { reason }) ?? {};
-    return this.signal('markInstallFailed', clusterId, (h) => h.signal(installFailedSignal, payload));
+    await this.signal('markInstallFailed', clusterId, (h) => h.signal(installFailedSignal, payload));
   }
 
-  restartInstall(clusterId: string): Promise<void> {
-    return this.signal('restartInstall', clusterId, (h) => h.signal(installRestartedSignal));
+  async restartInstall(clusterId: string): Promise<void> {
+    await this.signal('restartInstall', clusterId, (h) => h.signal(installRestartedSignal));
   }
 
   /** Idempotent: deleting an already deleted cluster resolves with alreadyDeleted. */

@@ -96,7 +96,20 @@ function amsAuth(env: Env): AmsAuthOptions {
   if (token) return { kind: 'static-token', token };
   if (!clientId) throw new ConfigError('AMS_CLIENT_ID', 'is required (or set AMS_TOKEN)');
   if (!clientSecret) throw new ConfigError('AMS_CLIENT_SECRET', 'is required with AMS_CLIENT_ID (or set AMS_CLIENT_SECRET_FILE)');
-  return { kind: 'client-credentials', tokenUrl: read(env, 'AMS_TOKEN_URL', httpUrl), clientId, clientSecret };
+  const tokenUrl = read(env, 'AMS_TOKEN_URL', httpUrl);
+  const secretFile = read(env, 'AMS_CLIENT_SECRET_FILE');
+  // A mounted secret file is read again at every token request, so rotating it needs no restart.
+  const source = secretFile ? () => readSecretFile(secretFile, clientSecret) : clientSecret;
+  return { kind: 'client-credentials', tokenUrl, clientId, clientSecret: source };
+}
+
+/** The file's current content; the last good value if it is briefly unreadable mid-rotation. */
+function readSecretFile(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim() || fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 function temporalTls(env: Env): WorkerConfig['temporal']['tls'] {

@@ -69,14 +69,16 @@ export function rename(state: ClusterState, displayName: string): void {
   state.desired.display_name = displayName;
 }
 
+// Phases only move forward (registered → installing → finalizing → installed), so a
+// late or repeated signal never sends an installed cluster back; restart is the way back.
 export function setOpenshiftClusterId(state: ClusterState, id: string): void {
   state.desired.external_cluster_id = id;
-  if (!isFinished(state)) state.phase = 'installing';
+  if (state.phase === 'registered') state.phase = 'installing';
 }
 
 export function setConsoleUrl(state: ClusterState, url: string): void {
   state.desired.console_url = url;
-  if (!isFinished(state) && state.phase !== 'installed') state.phase = 'finalizing';
+  if (state.phase === 'registered' || state.phase === 'installing') state.phase = 'finalizing';
 }
 
 export function installSucceeded(state: ClusterState): void {
