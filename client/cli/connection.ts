@@ -1,0 +1,70 @@
+// The CLI's Temporal connection: configuration from the environment (as the
+// worker reads it) with --address/--namespace/--task-queue on top.
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../../worker/config.js';
+import { ClusterLifecycleClient } from '../cluster-client.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+}
+
+const OVERRIDES = [
+  ['address', 'TEMPORAL_ADDRESS', '--address'],
+  ['namespace', 'TEMPORAL_NAMESPACE', '--namespace'],
+  ['taskQueue', 'TEMPORAL_TASK_QUEUE', '--task-queue'],
+] as const;
+
+/** The environment with the global flags laid over it (flags win). */
+export function envWithOverrides(env: Record<string, string | undefined>, globals: GlobalOptions): Record<string, string | undefined> {
+  const merged = { ...env };
+  for (const [option, variable] of OVERRIDES) {
+    if (globals[option] !== undefined) merged[variable] = globals[option];
+  }
+  return merged;
+}
+
+/** Re-labels a configuration error caused by a flag so the message names the flag. */
+export function withFlagNames<T>(globals: GlobalOptions, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    const flag = OVERRIDES.find(([option, variable]) => error instanceof ConfigError && error.variable === variable && globals[option] !== undefined);
+    if (error instanceof ConfigError && flag) {
+      throw new ConfigError(flag[2], error.message.slice(error.variable.length + 2));
+    }
+    throw error;
+  }
+}
+
+export function temporalConfigFor(env: Record<string, string | undefined>, globals: GlobalOptions): TemporalConfig {
+  return withFlagNames(globals, () => loadTemporalConfig(envWithOverrides(env, globals)));
+}
+
+export interface TemporalSession {
+  config: TemporalConfig;
+  client: Client;
+  lifecycle: ClusterLifecycleClient;
+  close(): Promise<void>;
+}
+
+/** Connects (failing fast with a clear error when Temporal cannot be reached). */
+export async function openSession(config: TemporalConfig, options: { registrationWaitSeconds?: number } = {}): Promise<TemporalSession> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls, connectTimeout: '5s' });
+  } catch (error) {
+    throw new CliError(
+      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(error as Error).message}`,
+      EXIT.failure,
+      'temporal-unreachable',
+      { address: config.address },
+    );
+  }
+  const client = new Client({ connection, namespace: config.namespace });
+  const lifecycle = new ClusterLifecycleClient({ client, taskQueue: config.taskQueue, ...options });
+  return { config, client, lifecycle, close: () => connection.close() };
+}

@@ -1,0 +1,95 @@
+// Exit codes of `ams-lifecycle` and the mapping from errors to them: one place,
+// so --help, the code and the tests say the same thing.
+import { CommanderError } from 'commander';
+import {
+  ClusterDeletedError,
+  ClusterNotFoundError,
+  InvalidInputError,
+  RegistrationPendingError,
+  RegistrationRefusedError,
+} from '../errors.js';
+import { ConfigError } from '../../worker/config.js';
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  deleted: 4,
+  refused: 5,
+  pending: 6,
+  demoMismatch: 7,
+} as const;
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  ok
+  1  unexpected failure (for example Temporal unreachable)
+  2  usage error or invalid input (the message names the field and the rule);
+     demo: the stack it needs is not running, or --seed was already used
+  3  cluster not found (never registered)
+  4  cluster already deleted (its workflow has finished)
+  5  registration refused by AMS (quota, 400, 409): nothing was reserved
+  6  registration pending: AMS unreachable, the workflow keeps retrying; run register again later
+  7  demo: the AMS state differs from what the design says it must be`;
+
+/** A failure the CLI reports on its own terms (exit code and a stable code word). */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly code: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface CliFailure {
+  exitCode: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export function describeFailure(error: unknown): CliFailure {
+  const fail = (exitCode: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
+    exitCode,
+    code,
+    message,
+    details,
+  });
+  if (error instanceof CliError) return fail(error.exitCode, error.code, error.message, error.details);
+  if (error instanceof CommanderError) {
+    const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+    return fail(EXIT.usage, 'usage', `${message} (see --help)`);
+  }
+  if (error instanceof InvalidInputError) {
+    return fail(EXIT.usage, 'invalid-input', `invalid input: ${issuesText(error)}`, { issues: error.issues });
+  }
+  if (error instanceof ConfigError) {
+    return fail(EXIT.usage, 'invalid-config', `configuration: ${error.message}`, { variable: error.variable });
+  }
+  if (error instanceof ClusterNotFoundError) {
+    return fail(EXIT.notFound, 'cluster-not-found', error.message, { clusterId: error.clusterId });
+  }
+  if (error instanceof ClusterDeletedError) {
+    return fail(EXIT.deleted, 'cluster-deleted', error.message, { clusterId: error.clusterId });
+  }
+  if (error instanceof RegistrationRefusedError) {
+    return fail(EXIT.refused, 'registration-refused', error.message, { clusterId: error.clusterId, amsError: error.amsError });
+  }
+  if (error instanceof RegistrationPendingError) {
+    return fail(EXIT.pending, 'registration-pending', error.message, {
+      clusterId: error.clusterId,
+      lastAmsError: error.lastAmsError,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return fail(EXIT.failure, 'unexpected', message);
+}
+
+function issuesText(error: InvalidInputError): string {
+  return error.issues.map((issue) => `${issue.field}: ${issue.rule}`).join('; ');
+}
