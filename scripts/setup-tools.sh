@@ -4,6 +4,7 @@
 #   tools/bin/temporal-test-server  Java time-skipping test server (Maven Central)
 #   tools/bin/ocm                   official OCM CLI, for the emulator's compatibility test
 # Each step is skipped when its version stamp is already there, so re-running is cheap.
+# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 skip those parts (npm start needs only the CLI).
 # The Temporal SDK's own binary download is never used: it cannot work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ mkdir -p "$bin"
 
 TEMPORAL_CLI_VERSION=v1.5.1
 TEST_SERVER_VERSION=1.38.0
-OCM_CLI_VERSION=${OCM_CLI_VERSION:-v1.0.10}
+OCM_CLI_VERSION=v1.0.10
 
 stamp_ok() { [ -f "$root/tools/.$1" ] && [ "$(cat "$root/tools/.$1")" = "$2" ]; }
 stamp() { echo "$2" > "$root/tools/.$1"; }
@@ -26,7 +27,7 @@ if ! stamp_ok temporal "$TEMPORAL_CLI_VERSION" || [ ! -x "$bin/temporal" ]; then
   stamp temporal "$TEMPORAL_CLI_VERSION"
 fi
 
-if ! stamp_ok test-server "$TEST_SERVER_VERSION" || [ ! -x "$bin/temporal-test-server" ]; then
+if [ "${SETUP_TEST_SERVER:-1}" = 1 ] && { ! stamp_ok test-server "$TEST_SERVER_VERSION" || [ ! -x "$bin/temporal-test-server" ]; }; then
   need mvn "to fetch the Temporal test server"
   need java "to run the Temporal test server"
   echo "setup-tools: fetching temporal-test-server $TEST_SERVER_VERSION"
@@ -45,7 +46,16 @@ fi
 if [ "${SETUP_OCM_CLI:-1}" = 1 ] && { ! stamp_ok ocm "$OCM_CLI_VERSION" || [ ! -x "$bin/ocm" ]; }; then
   need go "to build the OCM CLI"
   echo "setup-tools: building OCM CLI $OCM_CLI_VERSION"
-  GOBIN="$bin" go install "github.com/openshift-online/ocm-cli/cmd/ocm@$OCM_CLI_VERSION"
+  # Built through a throwaway module: the proxy refuses ocm-cli's version list,
+  # which both `go install …@latest` and `…@vX` ask for; a pinned `go get` works.
+  build=$(mktemp -d)
+  (
+    cd "$build"
+    printf 'module ocmbuild\n\ngo 1.23\n' > go.mod
+    GOFLAGS=-mod=mod go get "github.com/openshift-online/ocm-cli@$OCM_CLI_VERSION"
+    GOFLAGS=-mod=mod go build -o "$bin/ocm" github.com/openshift-online/ocm-cli/cmd/ocm
+  )
+  rm -rf "$build"
   stamp ocm "$OCM_CLI_VERSION"
 fi
 
