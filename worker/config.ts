@@ -7,7 +7,7 @@ import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
 
 /** Every variable the worker reads, with its default and meaning (README's table is made from this). */
 export const CONFIG_VARIABLES = {
-  TEMPORAL_ADDRESS: { default: '127.0.0.1:7233', doc: 'Temporal frontend host:port (Temporal Cloud: <ns>.<acct>.tmprl.cloud:7233)' },
+  TEMPORAL_ADDRESS: { default: '127.0.0.1:7233', doc: 'Temporal frontend host:port (Temporal Cloud: NAMESPACE.ACCOUNT.tmprl.cloud:7233)' },
   TEMPORAL_NAMESPACE: { default: 'default', doc: 'Temporal namespace' },
   TEMPORAL_TASK_QUEUE: { default: TASK_QUEUE_DEFAULT, doc: 'Task queue the worker polls and the client starts workflows on' },
   TEMPORAL_API_KEY: { default: '', doc: 'API key (Temporal Cloud); implies TLS' },
@@ -20,7 +20,7 @@ export const CONFIG_VARIABLES = {
   AMS_TOKEN_URL: { default: 'https://sso.redhat.com/auth/realms/redhat-external/protocol/openid-connect/token', doc: 'OAuth2 token endpoint for client credentials' },
   AMS_CLIENT_ID: { default: '', doc: 'Service account client id (client-credentials auth)' },
   AMS_CLIENT_SECRET: { default: '', doc: 'Service account client secret (or AMS_CLIENT_SECRET_FILE)' },
-  AMS_CLIENT_SECRET_FILE: { default: '', doc: 'File holding the client secret (for mounted secrets)' },
+  AMS_CLIENT_SECRET_FILE: { default: '', doc: 'File holding the client secret; re-read at every token request, so rotating it needs no restart' },
   AMS_TOKEN: { default: '', doc: 'Static bearer token instead of client credentials (or AMS_TOKEN_FILE)' },
   AMS_TOKEN_FILE: { default: '', doc: 'File holding a static bearer token' },
   AMS_TIMEOUT_MS: { default: '10000', doc: 'Timeout of one AMS HTTP request, in ms' },
