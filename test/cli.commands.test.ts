@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -15,37 +13,26 @@ import { EXIT, runCli } from '../client/cli.js';
 import { EmulatorAdmin } from '../emulator/admin-client.js';
 import { GLOBEX_ORG_ID } from '../emulator/index.js';
 import type { StackInfo } from '../scripts/dev/banner.js';
-import { planDevStack } from '../scripts/dev/options.js';
-import { findFreePort } from '../scripts/dev/ports.js';
-import { DevStack } from '../scripts/dev/stack.js';
 import { workflowPollers } from '../scripts/dev/task-queue.js';
-import { createLogger } from '../worker/logger.js';
 import type { ClusterStateView } from '../workflows/definitions.js';
+import { startEmbeddedStack, type EmbeddedStack } from './helpers/embedded-stack.js';
 import { eventually } from './helpers/lifecycle-harness.js';
 
 const BIN = fileURLToPath(new URL('../bin/ams-lifecycle.mjs', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'cli-commands-'));
-let stack: DevStack;
+let embedded: EmbeddedStack;
 let info: StackInfo;
 let admin: EmulatorAdmin;
 let env: Record<string, string>;
 
 before(async () => {
-  const plan = planDevStack({
-    DEV_DATA_DIR: dataDir,
-    DEV_TEMPORAL_PORT: String(await findFreePort()),
-    DEV_UI_PORT: String(await findFreePort()),
-    DEV_AMS_PORT: String(await findFreePort()),
-  });
-  stack = new DevStack({ ...plan, setupTools: false }, createLogger('error'), {});
-  info = await stack.start();
+  embedded = await startEmbeddedStack('cli-commands-');
+  info = embedded.info;
   admin = new EmulatorAdmin(info.ams.url);
   env = { TEMPORAL_ADDRESS: info.temporal.address, AMS_URL: info.ams.url };
 });
 
 after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await embedded?.stop();
 });
 
 async function cli(...args: string[]) {

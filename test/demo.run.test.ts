@@ -3,9 +3,6 @@
 // through the dev stack's code) ends with every row matching.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -13,12 +10,9 @@ import { ClusterLifecycleClient } from '../client/cluster-client.js';
 import { EXIT, runCli } from '../client/cli.js';
 import type { Subscription } from '../emulator/admin-client.js';
 import type { StackInfo } from '../scripts/dev/banner.js';
-import { planDevStack } from '../scripts/dev/options.js';
-import { findFreePort } from '../scripts/dev/ports.js';
-import { DevStack } from '../scripts/dev/stack.js';
 import { DemoSetupError, expectedSubscription, OUTCOMES, planDemo, runDemo, type ClusterLife } from '../scripts/demo/index.js';
 import { compareSubscription } from '../scripts/demo/verify.js';
-import { createLogger } from '../worker/logger.js';
+import { startEmbeddedStack, type EmbeddedStack } from './helpers/embedded-stack.js';
 
 const count = (lives: ClusterLife[], outcome: string) => lives.filter((l) => l.outcome === outcome).length;
 
@@ -89,22 +83,15 @@ describe('what the design says AMS must hold', () => {
 });
 
 describe('demo against the running stack', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'demo-'));
-  let stack: DevStack;
+  let embedded: EmbeddedStack;
   let info: StackInfo;
   let connection: Connection;
   let client: Client;
   let lifecycle: ClusterLifecycleClient;
 
   before(async () => {
-    const plan = planDevStack({
-      DEV_DATA_DIR: dataDir,
-      DEV_TEMPORAL_PORT: String(await findFreePort()),
-      DEV_UI_PORT: String(await findFreePort()),
-      DEV_AMS_PORT: String(await findFreePort()),
-    });
-    stack = new DevStack({ ...plan, setupTools: false }, createLogger('error'), {});
-    info = await stack.start();
+    embedded = await startEmbeddedStack('demo-');
+    info = embedded.info;
     connection = await Connection.connect({ address: info.temporal.address });
     client = new Client({ connection });
     lifecycle = new ClusterLifecycleClient({ client });
@@ -112,8 +99,7 @@ describe('demo against the running stack', () => {
 
   after(async () => {
     await connection?.close();
-    await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await embedded?.stop();
   });
 
   it('12 clusters: every outcome row matches the design, with the AMS calls counted; progress shown', async () => {
