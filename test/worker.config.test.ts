@@ -1,0 +1,79 @@
+// The worker's configuration: each bad or missing variable stops it with an
+// error naming the variable and the rule; logs carry the cluster id.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadWorkerConfig } from '../worker/config.js';
+import { clusterFields, createLogger } from '../worker/logger.js';
+
+const base = { AMS_URL: 'https://api.openshift.com', AMS_CLIENT_ID: 'assisted-installer', AMS_CLIENT_SECRET: 's3cret' };
+
+describe('worker configuration', () => {
+  it('takes the defaults of the table when only AMS is named', () => {
+    const config = loadWorkerConfig(base);
+    assert.deepEqual(
+      [config.temporal.address, config.temporal.namespace, config.temporal.taskQueue, config.ams.timeoutMs, config.logLevel],
+      ['127.0.0.1:7233', 'default', 'ams-lifecycle', 10_000, 'info'],
+    );
+    assert.equal(config.temporal.tls, undefined);
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['no AMS_URL', { AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET: 'y' }, /^AMS_URL: is required/],
+    ['AMS_URL not a URL', { ...base, AMS_URL: 'api.openshift.com' }, /^AMS_URL: must be an absolute http\(s\) URL/],
+    ['no credentials', { AMS_URL: base.AMS_URL }, /^AMS_CLIENT_ID: is required/],
+    ['client id without secret', { AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x' }, /^AMS_CLIENT_SECRET: is required/],
+    ['token and client id', { ...base, AMS_TOKEN: 't' }, /^AMS_TOKEN: set either/],
+    ['bad address', { ...base, TEMPORAL_ADDRESS: 'localhost' }, /^TEMPORAL_ADDRESS: must be host:port \(got 'localhost'\)/],
+    ['bad timeout', { ...base, AMS_TIMEOUT_MS: '-5' }, /^AMS_TIMEOUT_MS: must be a positive whole number/],
+    ['bad TLS flag', { ...base, TEMPORAL_TLS: 'yes' }, /^TEMPORAL_TLS: must be true or false/],
+    ['cert without key', { ...base, TEMPORAL_TLS_CERT_PATH: '/x.pem' }, /^TEMPORAL_TLS_KEY_PATH: mTLS needs both/],
+    ['unreadable secret file', { AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET_FILE: '/nope/secret' }, /^AMS_CLIENT_SECRET_FILE: cannot read file/],
+    ['bad log level', { ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be a pino level/],
+    ['missing bundle', { ...base, WORKFLOW_BUNDLE_PATH: '/nope/bundle.js' }, /^WORKFLOW_BUNDLE_PATH: cannot read file/],
+  ];
+  for (const [name, env, message] of bad) {
+    it(`refuses ${name}, naming the variable`, () => {
+      assert.throws(() => loadWorkerConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    });
+  }
+
+  it('an API key implies TLS (Temporal Cloud)', () => {
+    const config = loadWorkerConfig({ ...base, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key' });
+    assert.equal(config.temporal.tls, true);
+    assert.equal(config.temporal.apiKey, 'key');
+  });
+
+  it('reads a rotated secret file at each use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    try {
+      const file = join(dir, 'secret');
+      writeFileSync(file, 'one\n');
+      const auth = loadWorkerConfig({ AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET_FILE: file }).ams.auth;
+      assert.ok(auth.kind === 'client-credentials' && typeof auth.clientSecret === 'function');
+      assert.equal(auth.clientSecret(), 'one');
+      writeFileSync(file, 'two\n');
+      assert.equal(auth.clientSecret(), 'two');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('worker logs', () => {
+  it('tag SDK log lines with the cluster id derived from the workflow id', () => {
+    const fields = clusterFields({ workflowId: 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10', runId: 'r' });
+    assert.equal(fields.clusterId, '6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
+    assert.equal(fields.workflowId, 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
+  });
+
+  it('redact secrets', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    logger.info({ clientSecret: 's3cret', headers: { authorization: 'Bearer eyJabc' }, access_token: 'eyJdef' }, 'hello');
+    assert.equal(lines.length, 1);
+    assert.doesNotMatch(lines[0]!, /s3cret|eyJabc|eyJdef/);
+  });
+});
