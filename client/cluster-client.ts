@@ -104,6 +104,11 @@ export class ClusterLifecycleClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: reusePolicy,
         staticSummary: `Cluster '${registration.displayName}' (${registration.clusterId}) ↔ AMS subscription`,
+        staticDetails: [
+          `Assisted Installer cluster \`${registration.clusterId}\`, registered by ${registration.accountUsername}.`,
+          '',
+          'Current details show desired vs applied AMS values; the `clusterState` query returns the full state.',
+        ].join('\n'),
       });
     try {
       return await start('REJECT_DUPLICATE');

@@ -96,18 +96,23 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
   });
   wf.setHandler(deletedSignal, (p) => accept('deleted', deletedSchema, p, (v) => S.markDeleted(state, v.by, now())));
 
-  wf.setHandler(clusterStateQuery, () => ({
-    ...state,
-    workflowId: wf.workflowInfo().workflowId,
-    pending: S.pendingWork(state),
-    done: S.isTerminal(state),
-  }));
+  wf.setHandler(
+    clusterStateQuery,
+    () => ({
+      ...state,
+      workflowId: wf.workflowInfo().workflowId,
+      pending: S.pendingWork(state),
+      done: S.isTerminal(state),
+    }),
+    { description: 'Desired vs applied AMS state, pending AMS work, phase, last AMS error, ignored inputs' },
+  );
 
   wf.setHandler(registrationUpdate, async (options) => {
     const waitSeconds = Math.min(300, Math.max(1, options?.waitSeconds ?? REGISTRATION_WAIT_DEFAULT_SECONDS));
     await wf.condition(
       () => state.subscriptionId !== undefined || state.phase === 'refused' || state.deletion !== undefined,
       `${waitSeconds}s`,
+      { summary: `Registration: wait up to ${waitSeconds}s for the AMS subscription id` },
     );
     if (state.phase === 'refused') {
       throw wf.ApplicationFailure.create({
