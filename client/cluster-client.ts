@@ -114,9 +114,13 @@ export class ClusterLifecycleClient {
       return await start('REJECT_DUPLICATE');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // A closed run: a refused registration may be tried again; a deleted cluster may not.
-      const previous = (await this.client.workflow.getHandle(workflowId).result()) as WorkflowResult;
-      if (previous.phase !== 'refused') throw new ClusterDeletedError(registration.clusterId);
+      // A closed run: a deleted cluster stays deleted; a refused registration, or a run an
+      // operator terminated, may be registered again.
+      const previous = await this.client.workflow
+        .getHandle(workflowId)
+        .result()
+        .then((result: WorkflowResult) => result, () => undefined);
+      if (previous !== undefined && previous.phase !== 'refused') throw new ClusterDeletedError(registration.clusterId);
       return await start('ALLOW_DUPLICATE');
     }
   }

@@ -142,3 +142,14 @@ describe('cluster lifecycle', () => {
     await assert.rejects(h.lifecycle.getClusterState(unknown), (e: Error) => e instanceof ClusterNotFoundError && e.message.includes(unknown));
   });
 });
+
+describe('re-registration', () => {
+  it('after an operator terminated the run, registering again starts a fresh run with the same subscription', async () => {
+    const clusterId = newClusterId();
+    const first = await register(clusterId);
+    await h.lifecycle.handle(clusterId).terminate('operator cleanup');
+    const second = await register(clusterId);
+    assert.equal(second.subscriptionId, first.subscriptionId, 'the create step found and reused the subscription');
+    assert.equal((await h.lifecycle.handle(clusterId).describe()).status.name, 'RUNNING');
+  });
+});
