@@ -4,7 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
-import { loadWorkerConfig } from '../../worker/config.js';
+import { Client, Connection } from '@temporalio/client';
+import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import type { StackInfo } from './banner.js';
 import type { DevStackPlan } from './options.js';
 import { workerEnv } from './options.js';
@@ -12,6 +13,7 @@ import { assertPortsFree } from './ports.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { runSetupTools } from './setup-tools.js';
 import { startTemporalDevServer, type RunningDevServer } from './temporal-dev-server.js';
+import { waitForPollers } from './task-queue.js';
 import { startDevWorker, type RunningDevWorker } from './worker.js';
 
 const WORKER_STOP_TIMEOUT_MS = 30_000;
@@ -71,7 +73,7 @@ export class DevStack {
       (error: unknown) => `the worker failed: ${(error as Error).message}`,
     );
     this.unexpectedExit = this.unexpectedExit ? Promise.race([this.unexpectedExit, workerStopped]) : workerStopped;
-    signal.throwIfAborted();
+    await this.#untilWorkerPolls(config, signal);
 
     return {
       uiUrl: this.#temporal?.uiUrl,
@@ -85,6 +87,17 @@ export class DevStack {
         ? { url: this.#emulator.url, tokenUrl: this.#emulator.tokenUrl, ...this.#emulator.credentials, dataFile: plan.ams.kind === 'emulator' ? plan.ams.dataFile : undefined }
         : { url: config.ams.baseUrl },
     };
+  }
+
+  /** Ready means ready: the server already sees the worker polling its task queue. */
+  async #untilWorkerPolls(config: WorkerConfig, signal: AbortSignal): Promise<void> {
+    const { address, namespace, taskQueue, apiKey, tls } = config.temporal;
+    const connection = await Connection.connect({ address, apiKey, tls });
+    try {
+      await waitForPollers(new Client({ connection, namespace }), taskQueue, { signal });
+    } finally {
+      await connection.close();
+    }
   }
 
   /** Stops everything that was started, the worker first and gracefully. Safe to call twice. */
