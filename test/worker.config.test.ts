@@ -64,8 +64,9 @@ describe('worker configuration', () => {
 
 describe('worker logs', () => {
   it('tag SDK log lines with the cluster id derived from the workflow id', () => {
-    const fields = clusterFields({ workflowId: 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10', runId: 'r' });
+    const fields = clusterFields({ workflowId: 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10', runId: 'r', taskToken: 'AAdk…' });
     assert.equal(fields.clusterId, '6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
+    assert.equal('taskToken' in fields, false, 'activity task tokens stay out of the logs');
     assert.equal(fields.workflowId, 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
   });
 

@@ -20,12 +20,16 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
-/** Workflow ids are derived from cluster ids; put the cluster id on every line that has one. */
+/**
+ * Workflow ids are derived from cluster ids: put the cluster id on every line that has
+ * one. The activity task token is left out: it is long, and it can complete the activity.
+ */
 export function clusterFields(meta: LogMetadata | undefined): Record<string, unknown> {
-  const workflowId = typeof meta?.workflowId === 'string' ? meta.workflowId : undefined;
+  const { taskToken: _omitted, ...fields } = meta ?? {};
+  const workflowId = typeof fields.workflowId === 'string' ? fields.workflowId : undefined;
   return workflowId?.startsWith(WORKFLOW_ID_PREFIX)
-    ? { ...meta, clusterId: workflowId.slice(WORKFLOW_ID_PREFIX.length) }
-    : { ...meta };
+    ? { ...fields, clusterId: workflowId.slice(WORKFLOW_ID_PREFIX.length) }
+    : fields;
 }
 
 let installed = false;
