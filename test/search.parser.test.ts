@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSearch, SearchSyntaxError, type SearchNode } from '../emulator/search/index.js';
+import { MAX_SEARCH_NESTING, parseSearch, SearchSyntaxError, type SearchNode } from '../emulator/search/index.js';
 
 const VALUE = ['string', 'number', "'true'", "'false'", "'null'"];
 const OPERATOR = ["'='", "'!='", "'<>'", "'<'", "'<='", "'>'", "'>='", "'is'", "'not'", "'like'", "'ilike'", "'in'"];
@@ -119,5 +119,26 @@ describe('parseSearch: syntax errors', () => {
     assert.throws(() => parseSearch("a = 'x"), {
       message: 'search: at position 6: expected closing quote but found end of input',
     });
+  });
+});
+
+describe('nesting limit', () => {
+  const nested = (levels: number, open: string) => `${open.repeat(levels)}a = 1${open === '(' ? ')'.repeat(levels) : ''}`;
+
+  it(`accepts ${MAX_SEARCH_NESTING} levels of parentheses or not`, () => {
+    assert.equal(parseSearch(nested(MAX_SEARCH_NESTING, '(')).type, 'compare');
+    assert.equal(parseSearch(nested(MAX_SEARCH_NESTING, 'not ')).type, 'not');
+  });
+
+  it('refuses one level more with the position of the offending token', () => {
+    assert.throws(() => parseSearch(nested(MAX_SEARCH_NESTING + 1, '(')), {
+      name: 'SearchSyntaxError',
+      message: `search: at position ${MAX_SEARCH_NESTING}: expected identifier but found '(' nested deeper than ${MAX_SEARCH_NESTING} levels`,
+    });
+    assert.throws(() => parseSearch(nested(MAX_SEARCH_NESTING + 1, 'not ')), (e: unknown) => e instanceof SearchSyntaxError && e.position === MAX_SEARCH_NESTING * 4);
+  });
+
+  it('answers a hostile 100,000-deep query with a syntax error, not a stack overflow', () => {
+    assert.throws(() => parseSearch('('.repeat(100_000)), SearchSyntaxError);
   });
 });

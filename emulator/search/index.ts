@@ -8,5 +8,5 @@
 // - A path through an array holds if the condition holds for any element.
 export type { ComparisonOperator, SearchNode, SearchPath, SearchValue } from './ast.js';
 export { SearchSyntaxError } from './error.js';
-export { parseSearch } from './parser.js';
+export { MAX_SEARCH_NESTING, parseSearch } from './parser.js';
 export { compileSearch, toPredicate } from './evaluate.js';

@@ -34,9 +34,13 @@ function describe(token: Token): string {
  * token that fails records what it looked for, and reading a token clears the
  * record, so an error lists every alternative valid at the failing position.
  */
+/** Deeper nesting of '(' and 'not' is refused, so a hostile query cannot exhaust the stack. */
+export const MAX_SEARCH_NESTING = 64;
+
 class Parser {
   private token: Token;
   private expected: string[] = [];
+  private depth = 0;
 
   constructor(private readonly source: string) {
     this.token = readToken(source, 0);
@@ -63,13 +67,28 @@ class Parser {
 
   private parseUnary(): SearchNode {
     if (this.check(this.atIdentifier(), 'identifier')) return this.parseCondition();
+    const start = this.token.start;
     if (this.acceptPunctuation('(')) {
+      this.enterNesting(start, "'('");
       const node = this.parseOr();
       this.expectPunctuation(')');
+      this.depth -= 1;
       return node;
     }
-    if (this.acceptKeyword('not')) return { type: 'not', operand: this.parseUnary() };
+    if (this.acceptKeyword('not')) {
+      this.enterNesting(start, "'not'");
+      const operand = this.parseUnary();
+      this.depth -= 1;
+      return { type: 'not', operand };
+    }
     return this.fail();
+  }
+
+  private enterNesting(position: number, what: string): void {
+    this.depth += 1;
+    if (this.depth > MAX_SEARCH_NESTING) {
+      throw new SearchSyntaxError(this.source, position, ['identifier'], `${what} nested deeper than ${MAX_SEARCH_NESTING} levels`);
+    }
   }
 
   private parseCondition(): SearchNode {
