@@ -1,31 +1,53 @@
-// Connects to Temporal and AMS and runs the worker until SIGINT/SIGTERM, which
-// let in-flight activities finish before the process exits.
+// Connects to Temporal and AMS and runs the worker. The production entry runs it
+// until SIGINT/SIGTERM (the SDK runtime turns those into a graceful shutdown); the
+// dev stack keeps the handle so it can also stop the worker itself.
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createAmsClient } from '../ams/index.js';
 import type { WorkerConfig } from './config.js';
-import { createClusterWorker } from './create-worker.js';
+import { bundleWorkflows, createClusterWorker } from './create-worker.js';
 import { installSdkLogger } from './logger.js';
 
-export async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
+export interface RunningWorker {
+  /** Settles when the worker has stopped (and its connection is closed). */
+  done: Promise<void>;
+  /** Graceful shutdown: in-flight activities finish first. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   installSdkLogger(logger);
   const { address, namespace, taskQueue, apiKey, tls } = config.temporal;
   const connection = await NativeConnection.connect({ address, apiKey, tls });
   try {
-    const ams = createAmsClient({ ...config.ams, logger: logger.child({ component: 'ams' }) });
     const worker = await createClusterWorker({
       connection,
       namespace,
       taskQueue,
-      ams,
-      workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
+      ams: createAmsClient({ ...config.ams, logger: logger.child({ component: 'ams' }) }),
+      // Bundled here (quietly) unless a pre-built bundle is configured: the SDK's own bundling logs all of webpack's output.
+      workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await bundleWorkflows(),
       maxConcurrentActivities: config.maxConcurrentActivities,
     });
+    const done = worker.run().finally(() => connection.close());
+    done.catch(() => undefined); // callers watch `done` themselves
     logger.info({ address, namespace, taskQueue, ams: config.ams.baseUrl }, 'worker started');
-    // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
-    await worker.run();
-    logger.info('worker stopped');
-  } finally {
+    return {
+      done,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await done;
+      },
+    };
+  } catch (error) {
     await connection.close();
+    throw error;
   }
+}
+
+/** Runs until the process gets SIGINT/SIGTERM, then lets in-flight activities finish. */
+export async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
+  const worker = await startWorker(config, logger);
+  await worker.done;
+  logger.info('worker stopped');
 }

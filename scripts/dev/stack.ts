@@ -14,7 +14,7 @@ import { ensureSearchAttributes } from './search-attributes.js';
 import { runSetupTools } from './setup-tools.js';
 import { startTemporalDevServer, type RunningDevServer } from './temporal-dev-server.js';
 import { waitForPollers } from './task-queue.js';
-import { startDevWorker, type RunningDevWorker } from './worker.js';
+import { startWorker, type RunningWorker } from '../../worker/run-worker.js';
 
 const WORKER_STOP_TIMEOUT_MS = 30_000;
 
@@ -22,7 +22,7 @@ export class DevStack {
   #abort = new AbortController();
   #temporal?: RunningDevServer;
   #emulator?: RunningEmulator;
-  #worker?: RunningDevWorker;
+  #worker?: RunningWorker;
 
   constructor(
     readonly plan: DevStackPlan,
@@ -67,7 +67,7 @@ export class DevStack {
     signal.throwIfAborted();
 
     const config = loadWorkerConfig(workerEnv(this.env, plan.temporal.config, this.#emulator));
-    this.#worker = await startDevWorker(config, this.logger);
+    this.#worker = await startWorker(config, this.logger);
     const workerStopped = this.#worker.done.then(
       () => 'the worker stopped',
       (error: unknown) => `the worker failed: ${(error as Error).message}`,
