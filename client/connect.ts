@@ -5,10 +5,11 @@ import { ClusterLifecycleClient } from './cluster-client.js';
 
 export async function connectLifecycleClient(
   config: TemporalConfig = loadTemporalConfig(),
-  options: { registrationWaitSeconds?: number } = {},
+  options: { registrationWaitSeconds?: number; connectTimeout?: string } = {},
 ): Promise<{ lifecycle: ClusterLifecycleClient; client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls });
+  const { connectTimeout, ...clientOptions } = options;
+  const connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls, connectTimeout });
   const client = new Client({ connection, namespace: config.namespace });
-  const lifecycle = new ClusterLifecycleClient({ client, taskQueue: config.taskQueue, ...options });
+  const lifecycle = new ClusterLifecycleClient({ client, taskQueue: config.taskQueue, ...clientOptions });
   return { lifecycle, client, close: () => connection.close() };
 }

@@ -1,8 +1,9 @@
 // The CLI's Temporal connection: configuration from the environment (as the
 // worker reads it) with --address/--namespace/--task-queue on top.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../../worker/config.js';
-import { ClusterLifecycleClient } from '../cluster-client.js';
+import type { ClusterLifecycleClient } from '../cluster-client.js';
+import { connectLifecycleClient } from '../connect.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface GlobalOptions {
@@ -53,9 +54,8 @@ export interface TemporalSession {
 
 /** Connects (failing fast with a clear error when Temporal cannot be reached). */
 export async function openSession(config: TemporalConfig, options: { registrationWaitSeconds?: number } = {}): Promise<TemporalSession> {
-  let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls, connectTimeout: '5s' });
+    return { config, ...(await connectLifecycleClient(config, { ...options, connectTimeout: '5s' })) };
   } catch (error) {
     throw new CliError(
       `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(error as Error).message}`,
@@ -64,7 +64,4 @@ export async function openSession(config: TemporalConfig, options: { registratio
       { address: config.address },
     );
   }
-  const client = new Client({ connection, namespace: config.namespace });
-  const lifecycle = new ClusterLifecycleClient({ client, taskQueue: config.taskQueue, ...options });
-  return { config, client, lifecycle, close: () => connection.close() };
 }
