@@ -21,6 +21,7 @@ import { DEFAULT_BUNDLE_PATH, writeWorkflowBundle } from '../scripts/bundle-work
 import { CONFIG_VARIABLES, loadWorkerConfig } from '../worker/config.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions.js';
 import { startDevServer } from './helpers/temporal-env.js';
+import { eventually } from './helpers/lifecycle-harness.js';
 
 const { temporal } = proto;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -326,12 +327,11 @@ describe('production path on a real Temporal dev server', () => {
       const { subscriptionId } = await lifecycle.registerCluster({ clusterId, displayName: 'prod-east', accountUsername: 'alice' });
       assert.ok(subscriptionId, output);
       // The run is findable by its search attributes in the namespace the script set up.
-      const deadline = Date.now() + 15_000;
-      let count = 0;
-      while (count === 0 && Date.now() < deadline) {
-        ({ count } = await client.workflow.count(`ClusterId = '${clusterId}' AND AmsSubscriptionStatus = 'Reserved'`));
-        if (count === 0) await new Promise((r) => setTimeout(r, 200));
-      }
+      const { count } = await eventually(
+        () => client.workflow.count(`ClusterId = '${clusterId}' AND AmsSubscriptionStatus = 'Reserved'`),
+        (c) => c.count > 0,
+        { timeoutMs: 15_000, intervalMs: 200, what: 'the run in visibility' },
+      ).catch(() => ({ count: 0 }));
       assert.equal(count, 1, output);
     } finally {
       child.kill('SIGTERM');
