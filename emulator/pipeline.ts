@@ -1,5 +1,5 @@
 // The hooks every request goes through: faults, authentication, lazy ageing,
-// request logging, JSON content type, and errors in the OCM envelope.
+// request logging, JSON content type (204 included), and errors in the OCM envelope.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
@@ -146,6 +146,9 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
   app.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    // A 204 too: ocm-sdk-go 0.1.83-0.1.397 refuses any answer without it, so a DELETE
+    // would fail on the caller's side although it was done (ams-wire.md, Envelopes).
+    else if (reply.statusCode === 204) reply.header('content-type', 'application/json');
     if (request.emu?.dropAfterCommit) {
       logRequest(ctx, request, 0, 'dropped');
       request.raw.socket?.destroy();
