@@ -104,7 +104,8 @@ export const capabilityReviewSchema = z.strictObject({
 export const accessReviewSchema = z.strictObject({
   account_username: nonEmpty(LIMITS.name),
   action: z.string(),
-  resource_type: z.string(),
+  // A free string in the spec: the Assisted Installer sends BareMetalCluster.
+  resource_type: nonEmpty(LIMITS.name),
   organization_id: z.string().optional(),
   cluster_id: z.string().optional(),
   cluster_uuid: z.string().optional(),
