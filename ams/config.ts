@@ -29,6 +29,8 @@ export interface AmsClientOptions {
   logger?: Logger;
   /** Refresh a cached token when less than this is left (capped at half its lifetime). */
   tokenRefreshMarginSeconds?: number;
+  /** Upper bound of AmsApiError.retryAfterSeconds: a longer Retry-After is read as this (default 3600). */
+  maxRetryAfterSeconds?: number;
   /** Clock (epoch ms) used for token expiry; tests inject one. */
   now?: () => number;
 }
@@ -38,6 +40,7 @@ export const AMS_CLIENT_DEFAULTS = {
   userAgent: 'ams-lifecycle/0.1.0',
   scope: 'openid',
   tokenRefreshMarginSeconds: 60,
+  maxRetryAfterSeconds: 3600,
 } as const;
 
 export interface ResolvedAmsClientOptions {
@@ -47,6 +50,7 @@ export interface ResolvedAmsClientOptions {
   userAgent: string;
   logger: Logger;
   tokenRefreshMarginSeconds: number;
+  maxRetryAfterSeconds: number;
   now: () => number;
 }
 
@@ -72,6 +76,10 @@ export function resolveAmsClientOptions(options: AmsClientOptions): ResolvedAmsC
       `AmsClientOptions.tokenRefreshMarginSeconds: must be a number >= 0, got ${String(tokenRefreshMarginSeconds)}`,
     );
   }
+  const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds;
+  if (!Number.isInteger(maxRetryAfterSeconds) || maxRetryAfterSeconds <= 0) {
+    throw new TypeError(`AmsClientOptions.maxRetryAfterSeconds: must be a whole number > 0, got ${String(maxRetryAfterSeconds)}`);
+  }
   return {
     baseUrl,
     auth,
@@ -79,6 +87,7 @@ export function resolveAmsClientOptions(options: AmsClientOptions): ResolvedAmsC
     userAgent: options.userAgent ?? AMS_CLIENT_DEFAULTS.userAgent,
     logger: options.logger ?? pino({ level: 'silent' }),
     tokenRefreshMarginSeconds,
+    maxRetryAfterSeconds,
     now: options.now ?? Date.now,
   };
 }

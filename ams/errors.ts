@@ -2,6 +2,8 @@
 // retry policy) needs to decide, and a message a human can act on. None of them
 // ever holds a token or a client secret.
 
+import { parseRetryAfter } from './retry-after.js';
+
 /** Where a request went: method and URL path (never the query's secrets: AMS queries hold none, and no token rides in a URL). */
 export interface AmsRequestTarget {
   method: string;
@@ -32,7 +34,7 @@ export class AmsApiError extends AmsError {
   readonly operationId: string | undefined;
   readonly id: string | undefined;
   readonly details: unknown[] | undefined;
-  /** From Retry-After (delta seconds or HTTP date), rounded up; undefined when absent or unreadable. */
+  /** From Retry-After (delta seconds or HTTP date), rounded up and capped; undefined when absent or unreadable. */
   readonly retryAfterSeconds: number | undefined;
   readonly method: string;
   readonly path: string;
@@ -47,6 +49,8 @@ export class AmsApiError extends AmsError {
     envelope: AmsErrorEnvelope;
     body: unknown;
     now?: number;
+    /** Cap of retryAfterSeconds (AmsClientOptions.maxRetryAfterSeconds). */
+    maxRetryAfterSeconds?: number;
   }) {
     const { target, response, envelope } = init;
     super(apiErrorMessage(target, response.status, envelope, init.body));
@@ -56,7 +60,11 @@ export class AmsApiError extends AmsError {
     this.operationId = envelope.operationId;
     this.id = envelope.id;
     this.details = envelope.details;
-    this.retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), init.now ?? Date.now());
+    this.retryAfterSeconds = parseRetryAfter(
+      response.headers.get('retry-after'),
+      init.now ?? Date.now(),
+      init.maxRetryAfterSeconds,
+    );
     this.method = target.method;
     this.path = target.path;
     this.body = init.body;
@@ -146,16 +154,6 @@ export class AmsAuthError extends AmsError {
     this.path = init.path;
     Object.defineProperty(this, 'response', { value: init.response, enumerable: false });
   }
-}
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 function apiErrorMessage(target: AmsRequestTarget, status: number, envelope: AmsErrorEnvelope, body: unknown): string {

@@ -7,11 +7,11 @@ export {
   AmsError,
   AmsNetworkError,
   AmsResponseValidationError,
-  parseRetryAfter,
 } from './errors.js';
 export type { AmsErrorEnvelope, AmsRequestTarget, AmsValidationIssue } from './errors.js';
 export { AMS_V1, HttpAmsClient, createAmsClient, searchString } from './http-client.js';
 export { AMS_REDACT_PATHS } from './logging.js';
+export { parseRetryAfter } from './retry-after.js';
 export {
   AccountSchema,
   ClusterAuthorizationResponseSchema,

@@ -60,7 +60,7 @@ export class AmsTransport {
       const { response } = result;
       // The token may have been revoked or expired early: refresh once and replay; never loop.
       if (response.status === 401 && attempt === 1 && this.#tokens.invalidate(token)) continue;
-      if (response.status >= 400) throw apiError(this.#target(call), result);
+      if (response.status >= 400) throw apiError(this.#target(call), result, this.#options.maxRetryAfterSeconds);
       return result;
     }
   }
@@ -101,9 +101,10 @@ export class AmsTransport {
   }
 }
 
-function apiError(target: AmsRequestTarget, { response, text }: ExchangeResult): AmsApiError {
+function apiError(target: AmsRequestTarget, { response, text }: ExchangeResult, maxRetryAfterSeconds: number): AmsApiError {
   const json = tryParseJson(text);
-  return new AmsApiError({ target, response, envelope: envelopeOf(json?.value), body: json ? json.value : text });
+  const body = json ? json.value : text;
+  return new AmsApiError({ target, response, envelope: envelopeOf(json?.value), body, maxRetryAfterSeconds });
 }
 
 function envelopeOf(body: unknown): AmsErrorEnvelope {

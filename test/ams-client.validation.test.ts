@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
+  AMS_CLIENT_DEFAULTS,
   AmsApiError,
   AmsResponseValidationError,
   createAmsClient,
@@ -165,12 +166,58 @@ describe('bad input', () => {
 });
 
 describe('parseRetryAfter', () => {
+  const now = Date.parse('2025-01-01T00:00:00Z');
+
   it('reads delta seconds and HTTP dates', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
     assert.equal(parseRetryAfter('120', now), 120);
+    assert.equal(parseRetryAfter('0', now), 0);
     assert.equal(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now), 30);
-    assert.equal(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now), 0);
-    assert.equal(parseRetryAfter('soon', now), undefined);
+    assert.equal(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now), 0, 'a date in the past: retry now');
+    // The obsolete forms RFC 9110 still asks recipients to accept.
+    assert.equal(parseRetryAfter('Wednesday, 01-Jan-25 00:00:30 GMT', now), 30);
+    assert.equal(parseRetryAfter('Wed Jan  1 00:00:30 2025', now), 30);
     assert.equal(parseRetryAfter(null, now), undefined);
+  });
+
+  it('caps delta seconds of any length and far dates at the maximum (default 3600)', () => {
+    assert.equal(AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds, 3600);
+    assert.equal(parseRetryAfter('1000000000000000000000', now), 3600, '22 digits, once 1e21 seconds');
+    assert.equal(parseRetryAfter('9'.repeat(400), now), 3600, 'beyond a double: Infinity, capped');
+    assert.equal(parseRetryAfter('86400', now), 3600);
+    assert.equal(parseRetryAfter('Fri, 01 Jan 2055 00:00:00 GMT', now), 3600, 'thirty years ahead');
+    assert.equal(parseRetryAfter('7200', now, 60), 60);
+    assert.equal(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now, 10), 10);
+  });
+
+  it('ignores anything else (undefined), never half-parsing it', () => {
+    const garbage = [
+      ...['', '   ', '-5', '1.5', '+5', '12abc', '0x10', 'soon', '5 seconds'],
+      // Dates Date.parse would take or bend: ISO, out-of-range days and hours, unknown months, zones other than GMT.
+      ...['2025-01-01T00:00:30Z', 'Wed, 32 Jan 2025 00:00:00 GMT', 'Sat, 30 Feb 2025 00:00:00 GMT', 'Wed, 01 Jan 2025 25:00:00 GMT'],
+      ...['Wed, 01 Foo 2025 00:00:00 GMT', 'Wed, 01 Jan 2025 00:00:30 PST'],
+    ];
+    for (const value of garbage) assert.equal(parseRetryAfter(value, now), undefined, JSON.stringify(value));
+  });
+
+  it('AmsApiError.retryAfterSeconds is capped at the client option maxRetryAfterSeconds', async () => {
+    const { server } = await clientAgainst((_req, res) =>
+      sendJson(res, 429, { kind: 'Error', code: 'ACCT-MGMT-429', reason: 'slow down' }, { 'retry-after': '1000000000000000000000' }),
+    );
+    const auth = { kind: 'static-token', token: 't' } as const;
+    const capped = await rejection(createAmsClient({ baseUrl: server.url, auth }).getCurrentAccount());
+    assert.ok(capped instanceof AmsApiError);
+    assert.equal(capped.retryAfterSeconds, 3600);
+    const shorter = await rejection(createAmsClient({ baseUrl: server.url, auth, maxRetryAfterSeconds: 120 }).getCurrentAccount());
+    assert.ok(shorter instanceof AmsApiError);
+    assert.equal(shorter.retryAfterSeconds, 120);
+  });
+
+  it('rejects a bad maxRetryAfterSeconds naming the option', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.throws(
+        () => createAmsClient({ baseUrl: 'http://x', auth: { kind: 'static-token', token: 't' }, maxRetryAfterSeconds: bad }),
+        /AmsClientOptions\.maxRetryAfterSeconds: must be a whole number > 0, got /,
+      );
+    }
   });
 });
