@@ -2,7 +2,7 @@
 // Fixed at start: ids derive from names so they survive restarts.
 
 import { stableId } from './ids.js';
-import { LABEL_ADMIN_ROLES, type ServiceAccountConfig, type UserConfig } from './options.js';
+import { LABEL_ADMIN_ROLES, ROLE_LABELS, type ServiceAccountConfig, type UserConfig } from './options.js';
 
 export interface Organization {
   id: string;
@@ -23,6 +23,11 @@ export interface Account {
   labels: Record<string, string>;
   clientId?: string;
   clientSecret?: string;
+}
+
+/** The labels the roles bring, then the configured ones (which win). */
+function labelsFor(roles: readonly string[], configured: Record<string, string> = {}): Record<string, string> {
+  return Object.assign({}, ...roles.map((role) => ROLE_LABELS[role] ?? {}), configured);
 }
 
 function externalId(orgId: string): string {
@@ -47,7 +52,7 @@ export class Directory {
         organization: this.organization(orgId, sa.organizationName),
         service_account: true,
         roles: sa.roles ?? [],
-        labels: {},
+        labels: labelsFor(sa.roles ?? []),
         clientId: sa.clientId,
         clientSecret: sa.clientSecret,
       });
@@ -62,7 +67,7 @@ export class Directory {
         organization: this.organization(user.organizationId, user.organizationName),
         service_account: false,
         roles: user.roles ?? [],
-        labels: user.labels ?? {},
+        labels: labelsFor(user.roles ?? [], user.labels),
       });
     }
   }

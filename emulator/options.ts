@@ -23,7 +23,7 @@ export interface UserConfig {
   firstName?: string;
   lastName?: string;
   roles?: string[];
-  /** Account labels, e.g. `{'capability.account.bare_metal_installer_admin': 'true'}`. */
+  /** Account labels, e.g. `{'capability.account.x': 'true'}`; added to those the roles bring (ROLE_LABELS). */
   labels?: Record<string, string>;
 }
 
@@ -52,6 +52,14 @@ export interface EmulatorOptions {
 
 /** Roles that may write organization labels (capabilities), as in AMS. */
 export const LABEL_ADMIN_ROLES = ['UHCSupport', 'BareMetalInstallerAdmin'] as const;
+
+/**
+ * Account labels a role brings (an account's own `labels` win). The Assisted Installer
+ * decides who is an admin with a capability review of this one, so the role means admin there too.
+ */
+export const ROLE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  BareMetalInstallerAdmin: { 'capability.account.bare_metal_installer_admin': 'true' },
+};
 
 export const DEFAULT_SERVICE_ACCOUNT = {
   clientId: 'ams-lifecycle',
