@@ -20,6 +20,11 @@ describe('worker configuration', () => {
     assert.equal(config.temporal.tls, undefined);
   });
 
+  it('caps Retry-After at AMS_MAX_RETRY_AFTER_SECONDS (default 3600), passed to the AMS client', () => {
+    assert.equal(loadWorkerConfig(base).ams.maxRetryAfterSeconds, 3600);
+    assert.equal(loadWorkerConfig({ ...base, AMS_MAX_RETRY_AFTER_SECONDS: '600' }).ams.maxRetryAfterSeconds, 600);
+  });
+
   const bad: [string, Record<string, string>, RegExp][] = [
     ['no AMS_URL', { AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET: 'y' }, /^AMS_URL: is required/],
     ['AMS_URL not a URL', { ...base, AMS_URL: 'api.openshift.com' }, /^AMS_URL: must be an absolute http\(s\) URL/],
@@ -28,6 +33,8 @@ describe('worker configuration', () => {
     ['token and client id', { ...base, AMS_TOKEN: 't' }, /^AMS_TOKEN: set either/],
     ['bad address', { ...base, TEMPORAL_ADDRESS: 'localhost' }, /^TEMPORAL_ADDRESS: must be host:port \(got 'localhost'\)/],
     ['bad timeout', { ...base, AMS_TIMEOUT_MS: '-5' }, /^AMS_TIMEOUT_MS: must be a positive whole number/],
+    ['zero Retry-After cap', { ...base, AMS_MAX_RETRY_AFTER_SECONDS: '0' }, /^AMS_MAX_RETRY_AFTER_SECONDS: must be a positive whole number \(got '0'\)/],
+    ['fractional Retry-After cap', { ...base, AMS_MAX_RETRY_AFTER_SECONDS: '1.5' }, /^AMS_MAX_RETRY_AFTER_SECONDS: must be a positive whole number/],
     ['bad TLS flag', { ...base, TEMPORAL_TLS: 'yes' }, /^TEMPORAL_TLS: must be true or false/],
     ['cert without key', { ...base, TEMPORAL_TLS_CERT_PATH: '/x.pem' }, /^TEMPORAL_TLS_KEY_PATH: mTLS needs both/],
     ['unreadable secret file', { AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET_FILE: '/nope/secret' }, /^AMS_CLIENT_SECRET_FILE: cannot read file/],

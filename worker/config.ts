@@ -2,6 +2,7 @@
 // or missing value stops the worker with an error naming the variable.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { AMS_CLIENT_DEFAULTS } from '../ams/config.js';
 import type { AmsAuthOptions } from '../ams/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
 
@@ -24,6 +25,10 @@ export const CONFIG_VARIABLES = {
   AMS_TOKEN: { default: '', doc: 'Static bearer token instead of client credentials (or AMS_TOKEN_FILE)' },
   AMS_TOKEN_FILE: { default: '', doc: 'File holding a static bearer token' },
   AMS_TIMEOUT_MS: { default: '10000', doc: 'Timeout of one AMS HTTP request, in ms' },
+  AMS_MAX_RETRY_AFTER_SECONDS: {
+    default: String(AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds),
+    doc: 'Longest wait honoured from an AMS Retry-After, in seconds (longer ones are cut to this)',
+  },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: 'Activities one worker runs at once' },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
   LOG_LEVEL: { default: 'info', doc: 'pino level: trace, debug, info, warn, error' },
@@ -41,7 +46,7 @@ export interface TemporalConfig {
 
 export interface WorkerConfig {
   temporal: TemporalConfig;
-  ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number };
+  ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number; maxRetryAfterSeconds: number };
   maxConcurrentActivities: number;
   workflowBundlePath?: string;
   logLevel: string;
@@ -147,7 +152,12 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
   return {
     temporal: loadTemporalConfig(env),
-    ams: { baseUrl: amsUrl, auth: amsAuth(env), timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', positiveInt)) },
+    ams: {
+      baseUrl: amsUrl,
+      auth: amsAuth(env),
+      timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', positiveInt)),
+      maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', positiveInt)),
+    },
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', positiveInt)),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),
