@@ -92,7 +92,16 @@ export function resolveAmsClientOptions(options: AmsClientOptions): ResolvedAmsC
   };
 }
 
+/** True when a URL carries user-info (`user:secret@host`): a secret that would end up wherever the URL is logged. */
+export function hasUserInfo(value: string): boolean {
+  return /^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(value.trim());
+}
+
 function requireHttpUrl(field: string, value: unknown): string {
+  // Checked first, so no error message ever repeats the secret.
+  if (typeof value === 'string' && hasUserInfo(value)) {
+    throw new TypeError(`AmsClientOptions.${field}: must not contain user-info (user:password@); pass credentials in auth`);
+  }
   let url: URL | undefined;
   try {
     url = typeof value === 'string' ? new URL(value) : undefined;

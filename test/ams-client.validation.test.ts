@@ -163,6 +163,25 @@ describe('bad input', () => {
     );
     assert.throws(() => createAmsClient({ baseUrl: 'http://x', auth: { kind: 'static-token', token: 't' }, timeoutMs: 0 }), /AmsClientOptions\.timeoutMs: must be a number > 0, got 0/);
   });
+
+  it('refuses URLs with user-info, without repeating the secret (URLs get logged)', () => {
+    const rule = 'must not contain user-info (user:password@); pass credentials in auth';
+    const cases: [string, () => unknown][] = [
+      ['baseUrl', () => createAmsClient({ baseUrl: 'https://svc:url-secret@api.example.test', auth: { kind: 'static-token', token: 't' } })],
+      ['baseUrl', () => createAmsClient({ baseUrl: 'ftp://svc:url-secret@api.example.test', auth: { kind: 'static-token', token: 't' } })],
+      [
+        'auth.tokenUrl',
+        () =>
+          createAmsClient({
+            baseUrl: 'http://x',
+            auth: { kind: 'client-credentials', tokenUrl: 'https://svc:url-secret@sso.example.test/token', clientId: 'a', clientSecret: 'b' },
+          }),
+      ],
+    ];
+    for (const [field, create] of cases) {
+      assert.throws(create, (e: unknown) => e instanceof TypeError && e.message === `AmsClientOptions.${field}: ${rule}`);
+    }
+  });
 });
 
 describe('parseRetryAfter', () => {

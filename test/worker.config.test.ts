@@ -47,6 +47,25 @@ describe('worker configuration', () => {
     });
   }
 
+  it('refuses user-info in AMS_URL and AMS_TOKEN_URL without repeating the secret (the URL is logged)', () => {
+    const cases: [string, Record<string, string>][] = [
+      ['AMS_URL', { ...base, AMS_URL: 'https://svc:url-secret@api.openshift.com' }],
+      ['AMS_URL', { ...base, AMS_URL: 'https://svc@api.openshift.com' }],
+      ['AMS_URL', { ...base, AMS_URL: 'htp://svc:url-secret@api.openshift.com' }],
+      ['AMS_TOKEN_URL', { ...base, AMS_TOKEN_URL: 'https://svc:url-secret@sso.example.test/token' }],
+    ];
+    for (const [variable, env] of cases) {
+      assert.throws(
+        () => loadWorkerConfig(env),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.variable === variable &&
+          e.message === `${variable}: must not contain user-info (user:password@); credentials belong in AMS_CLIENT_ID/AMS_CLIENT_SECRET`,
+        JSON.stringify(env),
+      );
+    }
+  });
+
   it('an API key implies TLS (Temporal Cloud)', () => {
     const config = loadWorkerConfig({ ...base, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key' });
     assert.equal(config.temporal.tls, true);

@@ -2,7 +2,7 @@
 // or missing value stops the worker with an error naming the variable.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AMS_CLIENT_DEFAULTS } from '../ams/config.js';
+import { AMS_CLIENT_DEFAULTS, hasUserInfo } from '../ams/config.js';
 import type { AmsAuthOptions } from '../ams/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
 
@@ -80,6 +80,15 @@ function read(env: Env, name: ConfigVariable, schema?: z.ZodType<string>): strin
   return value;
 }
 
+/** An http(s) URL; user-info is refused before any message could repeat it, since the URL gets logged. */
+function readUrl(env: Env, name: 'AMS_URL' | 'AMS_TOKEN_URL'): string {
+  const raw = env[name];
+  if (raw !== undefined && hasUserInfo(raw)) {
+    throw new ConfigError(name, 'must not contain user-info (user:password@); credentials belong in AMS_CLIENT_ID/AMS_CLIENT_SECRET');
+  }
+  return read(env, name, httpUrl);
+}
+
 function readFile(name: ConfigVariable, path: string): Buffer {
   try {
     return readFileSync(path);
@@ -101,7 +110,7 @@ function amsAuth(env: Env): AmsAuthOptions {
   if (token) return { kind: 'static-token', token };
   if (!clientId) throw new ConfigError('AMS_CLIENT_ID', 'is required (or set AMS_TOKEN)');
   if (!clientSecret) throw new ConfigError('AMS_CLIENT_SECRET', 'is required with AMS_CLIENT_ID (or set AMS_CLIENT_SECRET_FILE)');
-  const tokenUrl = read(env, 'AMS_TOKEN_URL', httpUrl);
+  const tokenUrl = readUrl(env, 'AMS_TOKEN_URL');
   const secretFile = read(env, 'AMS_CLIENT_SECRET_FILE');
   // A mounted secret file is read again at every token request, so rotating it needs no restart.
   const source = secretFile ? () => readSecretFile(secretFile, clientSecret) : clientSecret;
@@ -147,7 +156,7 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
-  const amsUrl = read(env, 'AMS_URL', httpUrl);
+  const amsUrl = readUrl(env, 'AMS_URL');
   if (!amsUrl) throw new ConfigError('AMS_URL', 'is required (the OCM API root, e.g. https://api.openshift.com)');
   const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
   return {
