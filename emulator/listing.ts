@@ -1,7 +1,8 @@
 // Search, order and paging for list endpoints, as AMS does them.
 
 import { ApiError, ERROR_CODES, fieldError } from './errors.js';
-import { compileSearch, SearchSyntaxError } from './search/index.js';
+import { sortableFields, unknownField, type ObjectFields } from './fields.js';
+import { parseSearch, searchPaths, SearchSyntaxError, toPredicate, type SearchNode } from './search/index.js';
 
 export interface ListQuery {
   page?: number;
@@ -25,11 +26,28 @@ interface OrderTerm {
 
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** Compiles `search`; a syntax error becomes 400 with where it failed and what was expected. */
-export function searchPredicate(search: string | undefined): (row: Row) => boolean {
+/**
+ * Compiles `search` over the objects `fields` describes. A syntax error, or a field
+ * the object does not have, is a 400 saying what is wrong and where.
+ */
+export function searchPredicate(search: string | undefined, fields: ObjectFields): (row: Row) => boolean {
   if (search === undefined || search.trim() === '') return () => true;
+  const node = parsed(search);
+  for (const path of searchPaths(node)) {
+    const unknown = unknownField(fields, path);
+    if (unknown === undefined) continue;
+    const rule = `must name fields of ${fields.name} ('${unknown}' is not one)`;
+    const reason = `Field 'search' must name fields of ${fields.name} only: '${unknown}' is not a field of ${fields.name}`;
+    throw new ApiError(400, ERROR_CODES.failedToParseSearch, reason, {
+      details: [{ kind: 'FieldError', field: 'search', rule }],
+    });
+  }
+  return toPredicate(node);
+}
+
+function parsed(search: string): SearchNode {
   try {
-    return compileSearch(search);
+    return parseSearch(search);
   } catch (error) {
     if (!(error instanceof SearchSyntaxError)) throw error;
     throw new ApiError(400, ERROR_CODES.failedToParseSearch, `Failed to parse search query '${search}': ${error.message}`, {
@@ -41,9 +59,10 @@ export function searchPredicate(search: string | undefined): (row: Row) => boole
   }
 }
 
-/** Parses `created_at desc, display_name asc`; only the given fields may be ordered by. */
-export function parseOrder(text: string | undefined, sortable: readonly string[], field = 'order'): OrderTerm[] {
+/** Parses `created_at desc, display_name asc`; only single-valued fields of the object may be ordered by. */
+export function parseOrder(text: string | undefined, fields: ObjectFields, field = 'order'): OrderTerm[] {
   if (text === undefined || text.trim() === '') return [];
+  const sortable = sortableFields(fields);
   return text.split(',').map((term) => {
     const [name, direction, ...rest] = term.trim().split(/\s+/);
     if (!name || rest.length > 0) throw fieldError(field, `must be a comma-separated list of '<field> [asc|desc]' (got '${term.trim()}')`);

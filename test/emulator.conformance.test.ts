@@ -6,10 +6,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACME_ORG_ID } from '../emulator/index.js';
+import { ACCOUNT_FIELDS, SUBSCRIPTION_FIELDS } from '../emulator/fields.js';
 import { clusterAuthorizationSchema } from '../emulator/validation.js';
 import { existsSync } from 'node:fs';
 import { API, AUTHZ, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
-import { loadOpenApi, OCM_API_DIR, responseSchema, SchemaChecker, type Deviations, type OpenApiDocument } from './helpers/emulator-openapi.js';
+import {
+  fieldTreeProblems,
+  loadOpenApi,
+  OCM_API_DIR,
+  responseSchema,
+  SchemaChecker,
+  type Deviations,
+  type OpenApiDocument,
+} from './helpers/emulator-openapi.js';
 
 const KNOWN_DEVIATIONS: Deviations = {
   'Error.id': { type: 'string', why: 'ams-wire.md: id is a string on the wire (the Go SDK fails to parse a number)' },
@@ -121,6 +130,14 @@ describe('emulator conformance with the OCM OpenAPI model', () => {
       })
     ).body;
     conforms(authzChecker.check(authzChecker.schema('AccessReviewResponse'), access, 'AccessReviewResponse'));
+  });
+
+  it('search and order know exactly the fields of the model (Subscription and Account, nested ones too)', () => {
+    const extra = ['Subscription.metrics.query_timestamp', 'Subscription.metrics.cluster_type'];
+    conforms(fieldTreeProblems(accounts, checker.schema('Subscription'), SUBSCRIPTION_FIELDS, extra));
+    conforms(fieldTreeProblems(accounts, checker.schema('Account'), ACCOUNT_FIELDS, []));
+    const broken = { ...SUBSCRIPTION_FIELDS, fields: { ...SUBSCRIPTION_FIELDS.fields, colour: 'scalar' as const, plan: 'scalar' as const } };
+    assert.equal(fieldTreeProblems(accounts, checker.schema('Subscription'), broken, extra).length, 2);
   });
 
   it('the checker catches a wrong type and an unknown field (it is not vacuous)', () => {

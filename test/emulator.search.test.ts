@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { searchString } from '../ams/index.js';
 import { API, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 describe('emulator subscription search over HTTP', () => {
@@ -50,5 +51,55 @@ describe('emulator subscription search over HTTP', () => {
 
   it('an empty search matches everything', async () => {
     assert.deepEqual(await find(''), ['c-1', 'c-2', 'c-3']);
+  });
+
+  it('the searches the project sends work', async () => {
+    // ams/http-client.ts findSubscriptionByClusterId; the ams-client tests' display_name like.
+    assert.deepEqual(await find(`cluster_id = ${searchString('c-2')}`), ['c-2']);
+    assert.deepEqual(await find("display_name like 'prod-%'"), ['c-2', 'c-3']);
+  });
+
+  it('every field of a Subscription may be named, nested ones by dotted paths', async () => {
+    assert.deepEqual(await find("creator.first_name = 'Carol' and creator.organization.name = 'Globex'"), ['c-3']);
+    assert.deepEqual(await find('labels.key is null and capabilities.name is null and usage is null'), ['c-1', 'c-2', 'c-3']);
+    assert.deepEqual(await find("metrics.nodes.total > 3 or cluster_billing_model = 'standard' or released = true"), []);
+  });
+
+  it('a field a Subscription does not have is a 400 naming it, like an unknown order field', async () => {
+    const cases: Array<[string, string]> = [
+      ["colour = 'blue'", 'colour'],
+      ["cluster_id = 'c-1' or not (plan.colour = 'x')", 'plan.colour'],
+      ["display_name.first = 'x'", 'display_name.first'],
+      ["Cluster_ID = 'c-1'", 'Cluster_ID'],
+      ['creator.organization.owner is null', 'creator.organization.owner'],
+    ];
+    for (const [search, field] of cases) {
+      const response = await t.call('GET', `${API}/subscriptions?${new URLSearchParams({ search })}`, { token: sa });
+      assert.equal(response.status, 400, `${search}: ${response.text}`);
+      assert.equal(response.headers.get('content-type'), 'application/json');
+      assert.equal(response.body.kind, 'Error');
+      assert.equal(response.body.code, 'ACCT-MGMT-23');
+      assert.match(response.body.reason, /'search'/);
+      assert.ok(response.body.reason.includes(`'${field}' is not a field of Subscription`), response.body.reason);
+      assert.deepEqual(response.body.details[0], { kind: 'FieldError', field: 'search', rule: `must name fields of Subscription ('${field}' is not one)` });
+    }
+  });
+
+  it('order and orderBy take the same fields a search can compare', async () => {
+    const ordered = await t.call('GET', `${API}/subscriptions?${new URLSearchParams({ orderBy: 'creator.username desc, usage asc' })}`, { token: sa });
+    assert.equal(ordered.status, 200, ordered.text);
+    assert.equal(ordered.body.items[0].cluster_id, 'c-3');
+    const unknown = await t.call('GET', `${API}/subscriptions?orderBy=colour`, { token: sa });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.reason, /'orderBy'.*'colour'/);
+  });
+
+  it('the accounts list checks its search fields the same way', async () => {
+    const accounts = (search: string) => t.call('GET', `${API}/accounts?${new URLSearchParams({ search })}`, { token: sa });
+    const alice = await accounts("username = 'alice'"); // what the installer sends before an Organization capability review
+    assert.deepEqual(alice.body.items.map((a: { username: string }) => a.username), ['alice']);
+    const unknown = await accounts("colour = 'blue'");
+    assert.equal(unknown.status, 400);
+    assert.ok(unknown.body.reason.includes("'colour' is not a field of Account"), unknown.body.reason);
   });
 });

@@ -5,26 +5,27 @@ import type { FastifyInstance } from 'fastify';
 import { caller, type EmulatorContext } from '../context.js';
 import { canSeeOrganization } from '../directory.js';
 import { forbidden, notFound } from '../errors.js';
+import { ACCOUNT_FIELDS } from '../fields.js';
 import { paginate, parseOrder, searchPredicate, sortRows } from '../listing.js';
 import { listQuerySchema, parse } from '../validation.js';
 import { accountView, organizationView } from '../views.js';
 import { API, list } from '../wire.js';
 
-const ACCOUNT_ORDER_FIELDS = ['id', 'username', 'email', 'first_name', 'last_name', 'created_at', 'organization.id'] as const;
+const DEFAULT_ORDER = parseOrder('username asc', ACCOUNT_FIELDS);
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get(`${API}/current_account`, async (request) => accountView(ctx, caller(request)));
 
   app.get(`${API}/accounts`, async (request) => {
     const q = parse(listQuerySchema, request.query, 'Query');
-    const matches = searchPredicate(q.search);
+    const matches = searchPredicate(q.search, ACCOUNT_FIELDS);
     const me = caller(request);
     const rows = ctx.directory.accounts
       .filter((a) => canSeeOrganization(me, a.organization.id))
       .map((a) => accountView(ctx, a))
       .filter((view) => matches(view));
-    const order = parseOrder(q.orderBy ?? q.order, ACCOUNT_ORDER_FIELDS);
-    const page = paginate(sortRows(rows, order, parseOrder('username asc', ACCOUNT_ORDER_FIELDS)), q.page, q.size);
+    const order = parseOrder(q.orderBy ?? q.order, ACCOUNT_FIELDS, q.orderBy !== undefined ? 'orderBy' : 'order');
+    const page = paginate(sortRows(rows, order, DEFAULT_ORDER), q.page, q.size);
     return list('AccountList', page.items, page.page, page.total);
   });
 

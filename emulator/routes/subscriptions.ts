@@ -4,33 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { caller, type EmulatorContext } from '../context.js';
 import { canSeeOrganization, type Account } from '../directory.js';
 import { notFound } from '../errors.js';
+import { SUBSCRIPTION_FIELDS } from '../fields.js';
 import { paginate, parseOrder, searchPredicate, sortRows } from '../listing.js';
 import { accountView } from '../views.js';
 import { listQuerySchema, parse, rejectReadOnly, subscriptionPatchSchema, SUBSCRIPTION_READ_ONLY } from '../validation.js';
 import { API, list, type Subscription } from '../wire.js';
 
-export const SUBSCRIPTION_ORDER_FIELDS = [
-  'id',
-  'cluster_id',
-  'external_cluster_id',
-  'organization_id',
-  'display_name',
-  'status',
-  'support_level',
-  'provenance',
-  'managed',
-  'console_url',
-  'cloud_provider_id',
-  'created_at',
-  'updated_at',
-  'last_telemetry_date',
-  'plan.id',
-  'creator.id',
-  'creator.username',
-] as const;
-
 /** Ties keep creation order (the sort is stable over the store's insertion order). */
-const DEFAULT_ORDER = parseOrder('created_at asc', SUBSCRIPTION_ORDER_FIELDS);
+const DEFAULT_ORDER = parseOrder('created_at asc', SUBSCRIPTION_FIELDS);
 
 type Params = { subscriptionId: string };
 
@@ -38,22 +19,22 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: EmulatorCo
   const visible = (account: Account, sub: Subscription | undefined) =>
     sub !== undefined && canSeeOrganization(account, sub.organization_id) ? sub : undefined;
 
-  /** What `search` and `order` see: the subscription with its creator's username filled in. */
+  /** What `search` and `order` see: the subscription with its creator's account filled in. */
   const searchable = (sub: Subscription) => {
     const creator = sub.creator && ctx.directory.byId(sub.creator.id);
-    return { ...sub, creator: sub.creator && { ...sub.creator, username: creator?.username, email: creator?.email } };
+    return { ...sub, ...(creator ? { creator: accountView(ctx, creator) } : {}) };
   };
 
   const withAccounts = (sub: Subscription, fetchAccounts: boolean): Subscription => {
     const creator = fetchAccounts && sub.creator ? ctx.directory.byId(sub.creator.id) : undefined;
-    return creator ? { ...sub, creator: accountView(ctx, creator) } : sub;
+    return { ...sub, ...(creator ? { creator: accountView(ctx, creator) } : {}) };
   };
 
   app.get(`${API}/subscriptions`, async (request) => {
     const query = request.query as Record<string, string | undefined>;
     const q = parse(listQuerySchema, query, 'Query');
-    const matches = searchPredicate(q.search);
-    const order = parseOrder(q.orderBy ?? q.order, SUBSCRIPTION_ORDER_FIELDS, q.orderBy !== undefined ? 'orderBy' : 'order');
+    const matches = searchPredicate(q.search, SUBSCRIPTION_FIELDS);
+    const order = parseOrder(q.orderBy ?? q.order, SUBSCRIPTION_FIELDS, q.orderBy !== undefined ? 'orderBy' : 'order');
     const account = caller(request);
     const rows = ctx.store
       .subscriptions()

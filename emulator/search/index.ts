@@ -10,3 +10,4 @@ export type { ComparisonOperator, SearchNode, SearchPath, SearchValue } from './
 export { SearchSyntaxError } from './error.js';
 export { MAX_SEARCH_NESTING, parseSearch } from './parser.js';
 export { compileSearch, toPredicate } from './evaluate.js';
+export { searchPaths } from './paths.js';

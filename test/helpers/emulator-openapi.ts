@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ObjectFields } from '../../emulator/fields.js';
 
 export interface JsonSchema {
   $ref?: string;
@@ -122,4 +123,36 @@ export class SchemaChecker {
       }
     }
   }
+}
+
+/**
+ * Differences between a field tree of the emulator (emulator/fields.ts) and a model
+ * schema: fields one has and the other lacks, objects taken for single values or lists
+ * and back. `extra` lists dotted paths the emulator may add (known deviations).
+ */
+export function fieldTreeProblems(doc: OpenApiDocument, schema: JsonSchema, tree: ObjectFields, extra: readonly string[], where = tree.name): string[] {
+  const schemas = doc.components.schemas;
+  const resolve = (s: JsonSchema): JsonSchema => (s.$ref ? resolve(schemas[s.$ref.split('/').pop() ?? ''] ?? {}) : s);
+  const properties = resolve(schema).properties ?? {};
+  const problems: string[] = [];
+  for (const [name, property] of Object.entries(properties)) {
+    const ours = tree.fields[name];
+    const path = `${where}.${name}`;
+    const model = resolve(property);
+    const list = model.type === 'array';
+    const element = list && model.items ? resolve(model.items) : model;
+    if (ours === undefined) problems.push(`${path}: in the model, not searchable`);
+    else if (ours === 'open') continue;
+    else if (!element.properties) {
+      if (ours !== 'scalar') problems.push(`${path}: a single value in the model, an object in the emulator`);
+    } else if (ours === 'scalar') problems.push(`${path}: an object in the model, a single value in the emulator`);
+    else {
+      if (Boolean(ours.array) !== list) problems.push(`${path}: ${list ? '' : 'not '}a list in the model`);
+      problems.push(...fieldTreeProblems(doc, element, ours, extra, path));
+    }
+  }
+  for (const name of Object.keys(tree.fields)) {
+    if (!(name in properties) && !extra.includes(`${where}.${name}`)) problems.push(`${where}.${name}: not in the model`);
+  }
+  return problems;
 }
