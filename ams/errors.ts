@@ -72,26 +72,39 @@ export class AmsApiError extends AmsError {
   }
 }
 
-/** No HTTP answer: connection refused or reset, response dropped, or the deadline passed. */
+/** No HTTP answer: connection refused or reset, response dropped, the deadline passed, or the caller cancelled. */
 export class AmsNetworkError extends AmsError {
   override name = 'AmsNetworkError';
   readonly method: string;
   readonly path: string;
   readonly timedOut: boolean;
+  /** The caller's AbortSignal aborted (e.g. the Temporal activity was cancelled); nothing more was sent. */
+  readonly cancelled: boolean;
   /** System error code from the cause chain (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, …) when known. */
   readonly code: string | undefined;
   /** How long the attempt ran before failing. */
   readonly durationMs: number;
 
-  constructor(init: { target: AmsRequestTarget; timedOut: boolean; timeoutMs: number; durationMs: number; cause?: unknown }) {
-    const code = init.timedOut ? undefined : systemErrorCode(init.cause);
-    const what = init.timedOut
-      ? `timed out after ${init.timeoutMs} ms`
-      : `failed without an answer: ${describeCause(init.cause)}${code ? ` (${code})` : ''}`;
+  constructor(init: {
+    target: AmsRequestTarget;
+    timedOut: boolean;
+    cancelled?: boolean;
+    timeoutMs: number;
+    durationMs: number;
+    cause?: unknown;
+  }) {
+    const cancelled = init.cancelled === true;
+    const code = init.timedOut || cancelled ? undefined : systemErrorCode(init.cause);
+    const what = cancelled
+      ? 'was cancelled by the caller'
+      : init.timedOut
+        ? `timed out after ${init.timeoutMs} ms`
+        : `failed without an answer: ${describeCause(init.cause)}${code ? ` (${code})` : ''}`;
     super(`AMS ${init.target.method} ${init.target.path} ${what}`, { cause: init.cause });
     this.method = init.target.method;
     this.path = init.target.path;
-    this.timedOut = init.timedOut;
+    this.timedOut = init.timedOut && !cancelled;
+    this.cancelled = cancelled;
     this.code = code;
     this.durationMs = init.durationMs;
   }

@@ -1,6 +1,6 @@
-// One HTTP exchange (request, then the whole body) under one deadline, with
-// failures that got no answer turned into AmsNetworkError. Status codes are not
-// judged here: callers decide what a 4xx/5xx means.
+// One HTTP exchange (request, then the whole body) under one deadline and the
+// caller's signal, with failures that got no answer turned into AmsNetworkError.
+// Status codes are not judged here: callers decide what a 4xx/5xx means.
 
 import ky, { type Options } from 'ky';
 import { AmsNetworkError, type AmsRequestTarget } from './errors.js';
@@ -17,6 +17,8 @@ export interface ExchangeRequest {
   body?: URLSearchParams;
   searchParams?: Record<string, string | number>;
   timeoutMs: number;
+  /** The caller's cancellation: aborts the request on the wire (an aborted one is never sent). */
+  signal?: AbortSignal;
 }
 
 export interface ExchangeResult {
@@ -28,11 +30,13 @@ export interface ExchangeResult {
 export async function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
   const target: AmsRequestTarget = { method: request.method, path: new URL(request.url).pathname };
   const deadline = AbortSignal.timeout(request.timeoutMs);
+  const caller = request.signal;
+  const signal = caller ? AbortSignal.any([deadline, caller]) : deadline;
   const started = performance.now();
   const options: Options = {
     method: request.method,
     headers: request.headers,
-    signal: deadline,
+    signal,
     ...(request.json === undefined ? {} : { json: request.json }),
     ...(request.body === undefined ? {} : { body: request.body }),
     ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
@@ -42,9 +46,12 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
     const text = await response.text();
     return { response, text, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
+    // Whichever aborted first is the combined signal's reason.
+    const cancelled = caller !== undefined && caller.aborted && signal.reason === caller.reason;
     throw new AmsNetworkError({
       target,
-      timedOut: deadline.aborted,
+      timedOut: deadline.aborted && !cancelled,
+      cancelled,
       timeoutMs: request.timeoutMs,
       durationMs: Math.round(performance.now() - started),
       cause: error,

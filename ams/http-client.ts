@@ -11,6 +11,7 @@ import {
 import { createTokenProvider } from './token-provider.js';
 import { AmsTransport } from './transport.js';
 import type {
+  AmsCallOptions,
   AmsClient,
   ClusterAuthorization,
   CreateClusterAuthorizationInput,
@@ -33,7 +34,7 @@ export class HttpAmsClient implements AmsClient {
     this.#transport = new AmsTransport(resolved, createTokenProvider(resolved));
   }
 
-  async createClusterAuthorization(input: CreateClusterAuthorizationInput): Promise<ClusterAuthorization> {
+  async createClusterAuthorization(input: CreateClusterAuthorizationInput, options: AmsCallOptions = {}): Promise<ClusterAuthorization> {
     const operation = 'createClusterAuthorization';
     requireText(operation, 'input.accountUsername', input?.accountUsername);
     requireText(operation, 'input.clusterId', input.clusterId);
@@ -53,42 +54,46 @@ export class HttpAmsClient implements AmsClient {
           reserve: true,
           resources: [],
         },
+        signal: options.signal,
       },
       ClusterAuthorizationResponseSchema,
     );
     return { allowed: body.allowed, subscriptionId: body.subscription.id };
   }
 
-  async findSubscriptionByClusterId(clusterId: string): Promise<Subscription | undefined> {
+  async findSubscriptionByClusterId(clusterId: string, options: AmsCallOptions = {}): Promise<Subscription | undefined> {
     const operation = 'findSubscriptionByClusterId';
     requireText(operation, 'clusterId', clusterId);
-    const list = await this.#list(operation, { search: `cluster_id = ${searchString(clusterId)}` });
+    const list = await this.#list(operation, { search: `cluster_id = ${searchString(clusterId)}` }, options);
     return list.items[0];
   }
 
-  async getSubscription(id: string): Promise<Subscription> {
+  async getSubscription(id: string, options: AmsCallOptions = {}): Promise<Subscription> {
     const operation = 'getSubscription';
     requireText(operation, 'id', id);
-    return this.#transport.requestJson({ operation, method: 'GET', path: subscriptionPath(id) }, SubscriptionSchema);
-  }
-
-  async patchSubscription(id: string, patch: SubscriptionPatch): Promise<Subscription> {
-    const operation = 'patchSubscription';
-    requireText(operation, 'id', id);
-    requireOneField(patch);
     return this.#transport.requestJson(
-      { operation, method: 'PATCH', path: subscriptionPath(id), json: { kind: 'Subscription', ...patch } },
+      { operation, method: 'GET', path: subscriptionPath(id), signal: options.signal },
       SubscriptionSchema,
     );
   }
 
-  async deleteSubscription(id: string): Promise<void> {
-    const operation = 'deleteSubscription';
+  async patchSubscription(id: string, patch: SubscriptionPatch, options: AmsCallOptions = {}): Promise<Subscription> {
+    const operation = 'patchSubscription';
     requireText(operation, 'id', id);
-    await this.#transport.requestNoContent({ operation, method: 'DELETE', path: subscriptionPath(id) });
+    requireOneField(patch);
+    return this.#transport.requestJson(
+      { operation, method: 'PATCH', path: subscriptionPath(id), json: { kind: 'Subscription', ...patch }, signal: options.signal },
+      SubscriptionSchema,
+    );
   }
 
-  async listSubscriptions(input: ListSubscriptionsInput = {}): Promise<SubscriptionList> {
+  async deleteSubscription(id: string, options: AmsCallOptions = {}): Promise<void> {
+    const operation = 'deleteSubscription';
+    requireText(operation, 'id', id);
+    await this.#transport.requestNoContent({ operation, method: 'DELETE', path: subscriptionPath(id), signal: options.signal });
+  }
+
+  async listSubscriptions(input: ListSubscriptionsInput = {}, options: AmsCallOptions = {}): Promise<SubscriptionList> {
     const operation = 'listSubscriptions';
     if (input.page !== undefined && !(Number.isInteger(input.page) && input.page >= 1)) {
       throw new TypeError(`${operation}: input.page must be an integer >= 1, got ${String(input.page)}`);
@@ -96,24 +101,24 @@ export class HttpAmsClient implements AmsClient {
     if (input.size !== undefined && !(Number.isInteger(input.size) && (input.size >= 1 || input.size === -1))) {
       throw new TypeError(`${operation}: input.size must be an integer >= 1 or -1 (all), got ${String(input.size)}`);
     }
-    return this.#list(operation, input);
+    return this.#list(operation, input, options);
   }
 
-  async getCurrentAccount(): Promise<CurrentAccount> {
+  async getCurrentAccount(options: AmsCallOptions = {}): Promise<CurrentAccount> {
     return this.#transport.requestJson(
-      { operation: 'getCurrentAccount', method: 'GET', path: `${AMS_V1}/current_account` },
+      { operation: 'getCurrentAccount', method: 'GET', path: `${AMS_V1}/current_account`, signal: options.signal },
       AccountSchema,
     );
   }
 
-  #list(operation: string, input: ListSubscriptionsInput): Promise<SubscriptionList> {
+  #list(operation: string, input: ListSubscriptionsInput, options: AmsCallOptions): Promise<SubscriptionList> {
     const searchParams: Record<string, string | number> = {};
     if (input.search !== undefined) searchParams.search = input.search;
     if (input.page !== undefined) searchParams.page = input.page;
     if (input.size !== undefined) searchParams.size = input.size;
     if (input.orderBy !== undefined) searchParams.orderBy = input.orderBy;
     return this.#transport.requestJson(
-      { operation, method: 'GET', path: `${AMS_V1}/subscriptions`, searchParams },
+      { operation, method: 'GET', path: `${AMS_V1}/subscriptions`, searchParams, signal: options.signal },
       SubscriptionListSchema,
     );
   }

@@ -2,14 +2,22 @@
 // from a token endpoint, cached, and refreshed shortly before they expire.
 
 import type { Logger } from 'pino';
+import { isCancellation, throwIfCancelled, untilCancelled } from './cancellation.js';
 import { AMS_CLIENT_DEFAULTS, type ClientCredentialsAuth, type ResolvedAmsClientOptions } from './config.js';
-import { AmsAuthError, AmsError, AmsNetworkError, AmsResponseValidationError } from './errors.js';
+import {
+  AmsAuthError,
+  AmsError,
+  AmsNetworkError,
+  AmsResponseValidationError,
+  type AmsRequestTarget,
+} from './errors.js';
 import { exchange, tryParseJson } from './exchange.js';
 import { logTokenRequest } from './logging.js';
 import { OAuthErrorSchema, TokenResponseSchema, toValidationIssues } from './schemas.js';
 
 export interface TokenProvider {
-  getToken(): Promise<string>;
+  /** `signal`: the caller's cancellation; it stops the wait, and the token request once nobody else waits for it. */
+  getToken(signal?: AbortSignal): Promise<string>;
   /**
    * AMS answered 401 to `rejected`: forget it. Returns true when asking again
    * may give a different token (so one replay of the request is worthwhile).
@@ -40,6 +48,13 @@ interface CachedToken {
   refreshAt: number | undefined;
 }
 
+/** One token request in flight, shared by every caller that needs a token meanwhile. */
+interface TokenRequest {
+  promise: Promise<CachedToken>;
+  controller: AbortController;
+  waiting: number;
+}
+
 export interface ClientCredentialsSettings {
   auth: ClientCredentialsAuth;
   scope: string;
@@ -52,24 +67,28 @@ export interface ClientCredentialsSettings {
 
 export class ClientCredentialsTokenProvider implements TokenProvider {
   readonly #settings: ClientCredentialsSettings;
+  /** The token endpoint as errors and logs name it (path only). */
+  readonly #target: AmsRequestTarget;
   #cached: CachedToken | undefined;
   // Concurrent callers share one token request instead of stampeding the endpoint.
-  #inFlight: Promise<CachedToken> | undefined;
+  #inFlight: TokenRequest | undefined;
 
   constructor(settings: ClientCredentialsSettings) {
     this.#settings = settings;
+    this.#target = { method: 'POST', path: new URL(settings.auth.tokenUrl).pathname };
   }
 
-  async getToken(): Promise<string> {
+  async getToken(signal?: AbortSignal): Promise<string> {
     const cached = this.#cached;
     if (cached && (cached.refreshAt === undefined || this.#settings.now() < cached.refreshAt)) {
       return cached.accessToken;
     }
     try {
-      return (await this.#refresh()).accessToken;
+      return (await this.#refresh(signal)).accessToken;
     } catch (error) {
       // A token endpoint hiccup inside the refresh margin must not fail calls the cached token still serves.
-      if (cached && cached === this.#cached && cached.expiresAt !== undefined && this.#settings.now() < cached.expiresAt) {
+      const usable = cached && cached === this.#cached && cached.expiresAt !== undefined && this.#settings.now() < cached.expiresAt;
+      if (usable && !isCancellation(error)) {
         this.#settings.logger.warn({ error: errorName(error) }, 'AMS token refresh failed; using the cached token until it expires');
         return cached.accessToken;
       }
@@ -82,21 +101,43 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     return true;
   }
 
-  #refresh(): Promise<CachedToken> {
-    this.#inFlight ??= this.#fetchToken()
-      .then((token) => {
-        this.#cached = token;
-        return token;
-      })
-      .finally(() => {
+  async #refresh(signal: AbortSignal | undefined): Promise<CachedToken> {
+    const target = this.#target;
+    throwIfCancelled(target, signal);
+    const request = (this.#inFlight ??= this.#startRequest());
+    request.waiting += 1;
+    try {
+      return await untilCancelled(request.promise, target, signal);
+    } finally {
+      request.waiting -= 1;
+      // Every caller gave up: stop the request on the wire, and let the next caller start afresh.
+      if (request.waiting === 0 && signal?.aborted && this.#inFlight === request) {
         this.#inFlight = undefined;
-      });
-    return this.#inFlight;
+        request.controller.abort(signal.reason);
+      }
+    }
   }
 
-  async #fetchToken(): Promise<CachedToken> {
+  #startRequest(): TokenRequest {
+    const controller = new AbortController();
+    const request: TokenRequest = {
+      controller,
+      waiting: 0,
+      promise: this.#fetchToken(controller.signal)
+        .then((token) => {
+          this.#cached = token;
+          return token;
+        })
+        .finally(() => {
+          if (this.#inFlight === request) this.#inFlight = undefined;
+        }),
+    };
+    return request;
+  }
+
+  async #fetchToken(signal: AbortSignal): Promise<CachedToken> {
     const { auth, scope, timeoutMs, userAgent, logger, now } = this.#settings;
-    const path = new URL(auth.tokenUrl).pathname;
+    const { path } = this.#target;
     const requestedAt = now();
     const clientSecret = typeof auth.clientSecret === 'function' ? auth.clientSecret() : auth.clientSecret;
     let result;
@@ -112,6 +153,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
           scope,
         }),
         timeoutMs,
+        signal,
       });
     } catch (error) {
       const durationMs = error instanceof AmsNetworkError ? error.durationMs : 0;
@@ -132,7 +174,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       logTokenRequest(logger, { path, status: response.status, durationMs, error: 'AmsResponseValidationError' });
       throw new AmsResponseValidationError({
         operation: 'fetchToken',
-        target: { method: 'POST', path },
+        target: this.#target,
         status: response.status,
         issues: toValidationIssues(parsed.error),
       });

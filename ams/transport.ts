@@ -3,6 +3,7 @@
 // and a debug log line per attempt (never a token).
 
 import type { z } from 'zod';
+import { throwIfCancelled } from './cancellation.js';
 import type { ResolvedAmsClientOptions } from './config.js';
 import {
   AmsApiError,
@@ -25,6 +26,8 @@ export interface AmsCall {
   path: string;
   searchParams?: Record<string, string | number>;
   json?: unknown;
+  /** The caller's cancellation: covers the token request and every attempt of this call. */
+  signal?: AbortSignal;
 }
 
 export class AmsTransport {
@@ -55,7 +58,9 @@ export class AmsTransport {
 
   async #send(call: AmsCall): Promise<ExchangeResult> {
     for (let attempt = 1; ; attempt++) {
-      const token = await this.#tokens.getToken();
+      // A caller that already gave up sends nothing, not even a token request.
+      throwIfCancelled(this.#target(call), call.signal);
+      const token = await this.#tokens.getToken(call.signal);
       const result = await this.#attempt(call, token, attempt);
       const { response } = result;
       // The token may have been revoked or expired early: refresh once and replay; never loop.
@@ -76,6 +81,7 @@ export class AmsTransport {
         json: call.json,
         ...(call.searchParams === undefined ? {} : { searchParams: call.searchParams }),
         timeoutMs,
+        signal: call.signal,
       });
       const operationId = result.response.headers.get('x-operation-id') ?? operationIdOf(result);
       logAmsRequest(logger, {

@@ -74,19 +74,28 @@ export interface CurrentAccount {
   organization?: { id: string; name?: string; external_id?: string };
 }
 
+/** Per-call options, last parameter of every AmsClient method. */
+export interface AmsCallOptions {
+  /**
+   * Cancels the call (a Temporal activity passes its cancellation signal): it rejects at once with
+   * AmsNetworkError(cancelled), its request is aborted, and an already aborted signal sends nothing.
+   */
+  signal?: AbortSignal;
+}
+
 export interface AmsClient {
   /** POST /cluster_authorizations with reserve: true, product OCP/AssistedInstall, managed: false. */
-  createClusterAuthorization(input: CreateClusterAuthorizationInput): Promise<ClusterAuthorization>;
+  createClusterAuthorization(input: CreateClusterAuthorizationInput, options?: AmsCallOptions): Promise<ClusterAuthorization>;
   /** GET /subscriptions?search=cluster_id = '…'; undefined when none. */
-  findSubscriptionByClusterId(clusterId: string): Promise<Subscription | undefined>;
+  findSubscriptionByClusterId(clusterId: string, options?: AmsCallOptions): Promise<Subscription | undefined>;
   /** GET /subscriptions/{id}; throws AmsApiError(404) when absent. */
-  getSubscription(id: string): Promise<Subscription>;
+  getSubscription(id: string, options?: AmsCallOptions): Promise<Subscription>;
   /** PATCH /subscriptions/{id} with one field plus kind: Subscription. */
-  patchSubscription(id: string, patch: SubscriptionPatch): Promise<Subscription>;
+  patchSubscription(id: string, patch: SubscriptionPatch, options?: AmsCallOptions): Promise<Subscription>;
   /** DELETE /subscriptions/{id}. */
-  deleteSubscription(id: string): Promise<void>;
+  deleteSubscription(id: string, options?: AmsCallOptions): Promise<void>;
   /** GET /subscriptions with search/paging. */
-  listSubscriptions(input?: ListSubscriptionsInput): Promise<SubscriptionList>;
+  listSubscriptions(input?: ListSubscriptionsInput, options?: AmsCallOptions): Promise<SubscriptionList>;
   /** GET /current_account (whoami). */
-  getCurrentAccount(): Promise<CurrentAccount>;
+  getCurrentAccount(options?: AmsCallOptions): Promise<CurrentAccount>;
 }
