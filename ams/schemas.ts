@@ -1,60 +1,75 @@
-// Runtime shapes of the AMS responses this client reads. Objects are loose:
-// AMS adds fields over time, and unknown ones must not break us.
+// Runtime shapes of the AMS responses this client reads, as lenient as the
+// OpenAPI spec (accounts_mgmt v1), where every field is optional: only what the
+// client truly needs is required, `kind` is checked only when sent, and objects
+// are loose because AMS adds fields over time. A stricter check would turn a
+// sparse answer into a validation error that the workflow retries for ever.
 
 import { z } from 'zod';
 import type { AmsValidationIssue } from './errors.js';
 
+/** Subscription.status values known today; others are kept as they come (the spec's status is a free string). */
 export const SUBSCRIPTION_STATUSES = ['Reserved', 'Active', 'Stale', 'Archived', 'Deprovisioned', 'Disconnected'] as const;
 
+// Go's zero time (0001-01-01T00:00:00Z), which AMS sends for dates never set, is RFC 3339 too.
 const rfc3339 = z.iso.datetime({ offset: true });
 
-export const ObjectReferenceSchema = z.looseObject({
-  id: z.string(),
-  kind: z.string(),
-  href: z.string(),
-});
+/** An object's `kind`: 'X' when complete, 'XLink' when just a link; optional in the spec. */
+function kindOf<const K extends string>(kind: K) {
+  return z.enum([kind, `${kind}Link`]).optional();
+}
+
+/** A reference to another object: id, kind, href, all optional. */
+function referenceTo(kind: string) {
+  return z.looseObject({ id: z.string().optional(), kind: kindOf(kind), href: z.string().optional() });
+}
 
 export const SubscriptionSchema = z.looseObject({
   id: z.string().min(1),
-  kind: z.literal('Subscription'),
-  href: z.string(),
-  status: z.enum(SUBSCRIPTION_STATUSES),
+  kind: kindOf('Subscription'),
+  href: z.string().optional(),
+  // Required although the spec says optional: the lifecycle decides on it (only a Reserved one is deleted).
+  status: z.string(),
   cluster_id: z.string().optional(),
   external_cluster_id: z.string().optional(),
   display_name: z.string().optional(),
   console_url: z.string().optional(),
   organization_id: z.string().optional(),
   managed: z.boolean().optional(),
-  plan: ObjectReferenceSchema.extend({ type: z.string().optional(), category: z.string().optional() }).optional(),
-  creator: ObjectReferenceSchema.optional(),
+  plan: referenceTo('Plan')
+    .extend({ type: z.string().optional(), category: z.string().optional(), name: z.string().optional() })
+    .optional(),
+  // A link, or the whole account with fetchAccounts=true.
+  creator: referenceTo('Account').extend({ username: z.string().optional() }).optional(),
   created_at: rfc3339.optional(),
   updated_at: rfc3339.optional(),
   last_telemetry_date: rfc3339.optional(),
 });
 
 export const SubscriptionListSchema = z.looseObject({
-  kind: z.literal('SubscriptionList'),
-  page: z.number().int(),
-  size: z.number().int(),
-  total: z.number().int(),
-  items: z.array(SubscriptionSchema),
+  kind: z.literal('SubscriptionList').optional(),
+  page: z.number().int().optional(),
+  size: z.number().int().optional(),
+  total: z.number().int().optional(),
+  items: z.array(SubscriptionSchema).default([]),
 });
 
 export const ClusterAuthorizationResponseSchema = z.looseObject({
+  // The decision itself, which createClusterAuthorization returns.
   allowed: z.boolean(),
   excess_resources: z.array(z.unknown()).optional(),
   // Always present when reserve is true, which is how this client asks.
-  subscription: z.looseObject({ id: z.string().min(1), kind: z.string().optional(), href: z.string().optional() }),
+  subscription: referenceTo('Subscription').extend({ id: z.string().min(1) }),
 });
 
 export const AccountSchema = z.looseObject({
   id: z.string().min(1),
-  username: z.string(),
+  kind: kindOf('Account'),
+  username: z.string().optional(),
   email: z.string().optional(),
   first_name: z.string().optional(),
   last_name: z.string().optional(),
   organization: z
-    .looseObject({ id: z.string(), name: z.string().optional(), external_id: z.string().optional() })
+    .looseObject({ id: z.string().optional(), name: z.string().optional(), external_id: z.string().optional() })
     .optional(),
 });
 

@@ -2,43 +2,44 @@
 // assisted-service pkg/ocm). Lifecycle code depends on this interface only and
 // never builds URLs.
 
-export type SubscriptionStatus =
-  | 'Reserved'
-  | 'Active'
-  | 'Stale'
-  | 'Archived'
-  | 'Deprovisioned'
-  | 'Disconnected';
+import type { SUBSCRIPTION_STATUSES } from './schemas.js';
 
+/** The statuses known today (SUBSCRIPTION_STATUSES). */
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** Any object's reference as AMS sends it: all optional (the spec requires nothing). */
 export interface ObjectReference {
-  id: string;
-  kind: string;
-  href: string;
+  id?: string;
+  kind?: string;
+  href?: string;
 }
 
 export interface Subscription {
   id: string;
-  kind: 'Subscription';
-  href: string;
-  status: SubscriptionStatus;
+  kind?: 'Subscription' | 'SubscriptionLink';
+  href?: string;
+  /** A known SubscriptionStatus, or a newer one kept as AMS sent it (compare with the known values). */
+  status: SubscriptionStatus | (string & {});
   cluster_id?: string;
   external_cluster_id?: string;
   display_name?: string;
   console_url?: string;
   organization_id?: string;
   managed?: boolean;
-  plan?: ObjectReference & { type?: string; category?: string };
-  creator?: ObjectReference;
+  plan?: ObjectReference & { type?: string; category?: string; name?: string };
+  /** `username` (and more) only when asked with fetchAccounts=true. */
+  creator?: ObjectReference & { username?: string };
   created_at?: string;
   updated_at?: string;
   last_telemetry_date?: string;
 }
 
+/** `page`, `size` (items in this page) and `total` as AMS sent them; `items` is [] when absent. */
 export interface SubscriptionList {
-  kind: 'SubscriptionList';
-  page: number;
-  size: number;
-  total: number;
+  kind?: 'SubscriptionList';
+  page?: number;
+  size?: number;
+  total?: number;
   items: Subscription[];
 }
 
@@ -70,8 +71,8 @@ export interface ListSubscriptionsInput {
 
 export interface CurrentAccount {
   id: string;
-  username: string;
-  organization?: { id: string; name?: string; external_id?: string };
+  username?: string;
+  organization?: { id?: string; name?: string; external_id?: string };
 }
 
 /** Per-call options, last parameter of every AmsClient method. */

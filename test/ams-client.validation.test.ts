@@ -1,82 +1,13 @@
-// Bodies AMS should never send, and inputs callers should never pass: each
-// becomes an error naming the field and the rule. Peers are tiny real servers.
+// Error bodies AMS may send, requests as they go out, inputs callers should never
+// pass, and Retry-After. Peers are tiny real servers.
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import {
-  AMS_CLIENT_DEFAULTS,
-  AmsApiError,
-  AmsResponseValidationError,
-  createAmsClient,
-  parseRetryAfter,
-  type AmsClient,
-} from '../ams/index.js';
-import { SUBSCRIPTION_FIXTURE, sendJson, startTinyServer, type TinyHandler, type TinyServer } from './helpers/ams-client-peers.js';
+import { AMS_CLIENT_DEFAULTS, AmsApiError, createAmsClient, parseRetryAfter } from '../ams/index.js';
+import { rejection, sendJson, tinyServerClients } from './helpers/ams-client-peers.js';
 
-const servers: TinyServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function clientAgainst(handler: TinyHandler): Promise<{ client: AmsClient; server: TinyServer }> {
-  const server = await startTinyServer(handler);
-  servers.push(server);
-  return { server, client: createAmsClient({ baseUrl: server.url, auth: { kind: 'static-token', token: 'static-test-token' } }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
-}
-
-describe('response validation', () => {
-  it('names the field and the rule for a list item with an unknown status', async () => {
-    const items = [SUBSCRIPTION_FIXTURE, { ...SUBSCRIPTION_FIXTURE, id: 'sub-2' }, { ...SUBSCRIPTION_FIXTURE, id: 'sub-3', status: 'weird' }];
-    const { client } = await clientAgainst((_req, res) =>
-      sendJson(res, 200, { kind: 'SubscriptionList', page: 1, size: 3, total: 3, items }),
-    );
-    const error = await rejection(client.listSubscriptions());
-    assert.ok(error instanceof AmsResponseValidationError);
-    assert.equal(error.field, 'items[2].status');
-    assert.equal(error.rule, 'expected one of Reserved|Active|Stale|Archived|Deprovisioned|Disconnected, got "weird"');
-    assert.equal(error.operation, 'listSubscriptions');
-    assert.equal(error.status, 200);
-    assert.match(error.message, /GET \/api\/accounts_mgmt\/v1\/subscriptions \(listSubscriptions\) answered 200 with an invalid body: items\[2\]\.status: expected one of Reserved\|Active/);
-  });
-
-  it('reports a missing required field and a bad date', async () => {
-    const { id: _omitted, ...withoutId } = SUBSCRIPTION_FIXTURE;
-    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { ...withoutId, created_at: 'yesterday' }));
-    const error = await rejection(client.getSubscription('sub-1'));
-    assert.ok(error instanceof AmsResponseValidationError);
-    assert.deepEqual(error.issues, [
-      { field: 'id', rule: 'required (string)' },
-      { field: 'created_at', rule: 'expected an RFC 3339 date-time, got "yesterday"' },
-    ]);
-  });
-
-  it('keeps unknown extra fields', async () => {
-    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { ...SUBSCRIPTION_FIXTURE, support_level: 'Eval', metrics: [] }));
-    const subscription = await client.getSubscription('sub-1');
-    assert.equal((subscription as unknown as Record<string, unknown>).support_level, 'Eval');
-  });
-
-  it('rejects a 2xx body that is not application/json', async () => {
-    const { client } = await clientAgainst((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'));
-    const error = await rejection(client.getCurrentAccount());
-    assert.ok(error instanceof AmsResponseValidationError);
-    assert.equal(error.field, '(body)');
-    assert.equal(error.rule, 'expected Content-Type application/json, got text/html');
-  });
-
-  it('requires subscription.id in a cluster authorization', async () => {
-    const { client } = await clientAgainst((_req, res) => sendJson(res, 200, { allowed: true, excess_resources: [] }));
-    const error = await rejection(client.createClusterAuthorization({ accountUsername: 'u', clusterId: 'c', displayName: 'd' }));
-    assert.ok(error instanceof AmsResponseValidationError);
-    assert.equal(error.field, 'subscription');
-    assert.equal(error.operation, 'createClusterAuthorization');
-  });
-});
+const { clientAgainst, closeAll } = tinyServerClients();
+after(closeAll);
 
 describe('error bodies that are not OCM envelopes', () => {
   it('still become AmsApiError with the status and the text', async () => {

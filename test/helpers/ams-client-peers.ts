@@ -1,8 +1,10 @@
 // Tiny real HTTP peers on 127.0.0.1 for AMS client tests: behaviour the
 // emulator does not offer (odd token endpoints, invalid bodies).
 
+import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAmsClient, type AmsClient, type AmsClientOptions } from '../../ams/index.js';
 
 export interface RecordedRequest {
   method: string;
@@ -51,6 +53,28 @@ export async function startTinyServer(handler: TinyHandler): Promise<TinyServer>
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** AmsClients (static token) against tiny servers; call `closeAll` in the test file's `after`. */
+export function tinyServerClients() {
+  const servers: TinyServer[] = [];
+  return {
+    async clientAgainst(handler: TinyHandler, options: Partial<AmsClientOptions> = {}): Promise<{ client: AmsClient; server: TinyServer }> {
+      const server = await startTinyServer(handler);
+      servers.push(server);
+      const client = createAmsClient({ baseUrl: server.url, auth: { kind: 'static-token', token: 'static-test-token' }, ...options });
+      return { server, client };
+    },
+    closeAll: () => Promise.all(servers.map((server) => server.close())),
+  };
+}
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
