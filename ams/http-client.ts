@@ -26,6 +26,9 @@ export const AMS_V1 = '/api/accounts_mgmt/v1';
 
 const PATCHABLE_FIELDS = ['display_name', 'external_cluster_id', 'console_url', 'status'] as const;
 
+/** Page size of findSubscriptionsByClusterId (AMS's default): a cluster rarely has more than one page. */
+const FIND_PAGE_SIZE = 100;
+
 export class HttpAmsClient implements AmsClient {
   readonly #transport: AmsTransport;
 
@@ -66,6 +69,22 @@ export class HttpAmsClient implements AmsClient {
     requireText(operation, 'clusterId', clusterId);
     const list = await this.#list(operation, { search: `cluster_id = ${searchString(clusterId)}` }, options);
     return list.items[0];
+  }
+
+  async findSubscriptionsByClusterId(clusterId: string, options: AmsCallOptions = {}): Promise<Subscription[]> {
+    const operation = 'findSubscriptionsByClusterId';
+    requireText(operation, 'clusterId', clusterId);
+    const input = { search: `cluster_id = ${searchString(clusterId)}`, size: FIND_PAGE_SIZE, fetchAccounts: true };
+    const found: Subscription[] = [];
+    for (let page = 1, seen = 0; ; page++) {
+      const { items, total } = await this.#list(operation, { ...input, page }, options);
+      seen += items.length;
+      // Exact matches only, whatever the server made of the search.
+      found.push(...items.filter((sub) => sub.cluster_id === clusterId));
+      // An empty page ends it whatever total says; without a total, a short page does.
+      const more = items.length > 0 && (total === undefined ? items.length >= FIND_PAGE_SIZE : seen < total);
+      if (!more) return found;
+    }
   }
 
   async getSubscription(id: string, options: AmsCallOptions = {}): Promise<Subscription> {
@@ -117,6 +136,7 @@ export class HttpAmsClient implements AmsClient {
     if (input.page !== undefined) searchParams.page = input.page;
     if (input.size !== undefined) searchParams.size = input.size;
     if (input.orderBy !== undefined) searchParams.orderBy = input.orderBy;
+    if (input.fetchAccounts) searchParams.fetchAccounts = 'true';
     return this.#transport.requestJson(
       { operation, method: 'GET', path: `${AMS_V1}/subscriptions`, searchParams, signal: options.signal },
       SubscriptionListSchema,

@@ -67,6 +67,8 @@ export interface ListSubscriptionsInput {
   /** -1 asks for all. */
   size?: number;
   orderBy?: string;
+  /** Expand each subscription's creator into the whole account (creator.username and more). */
+  fetchAccounts?: boolean;
 }
 
 export interface CurrentAccount {
@@ -87,8 +89,16 @@ export interface AmsCallOptions {
 export interface AmsClient {
   /** POST /cluster_authorizations with reserve: true, product OCP/AssistedInstall, managed: false. */
   createClusterAuthorization(input: CreateClusterAuthorizationInput, options?: AmsCallOptions): Promise<ClusterAuthorization>;
-  /** GET /subscriptions?search=cluster_id = '…'; undefined when none. */
+  /**
+   * GET /subscriptions?search=cluster_id = '…'; undefined when none.
+   * @deprecated The first match only, which may not be ours: use findSubscriptionsByClusterId.
+   */
   findSubscriptionByClusterId(clusterId: string, options?: AmsCallOptions): Promise<Subscription | undefined>;
+  /**
+   * Every subscription whose cluster_id is `clusterId` (all pages), with fetchAccounts=true so
+   * creator.username is there to tell whose it is; [] when none.
+   */
+  findSubscriptionsByClusterId(clusterId: string, options?: AmsCallOptions): Promise<Subscription[]>;
   /** GET /subscriptions/{id}; throws AmsApiError(404) when absent. */
   getSubscription(id: string, options?: AmsCallOptions): Promise<Subscription>;
   /** PATCH /subscriptions/{id} with one field plus kind: Subscription. */

@@ -68,6 +68,7 @@ describe('cancellation by the caller', () => {
       createClusterAuthorization: () =>
         client.createClusterAuthorization({ accountUsername: 'alice', clusterId: newClusterId(), displayName: 'x' }, { signal }),
       findSubscriptionByClusterId: () => client.findSubscriptionByClusterId('c', { signal }),
+      findSubscriptionsByClusterId: () => client.findSubscriptionsByClusterId('c', { signal }),
       getSubscription: () => client.getSubscription('s', { signal }),
       patchSubscription: () => client.patchSubscription('s', { display_name: 'x' }, { signal }),
       deleteSubscription: () => client.deleteSubscription('s', { signal }),
