@@ -77,7 +77,8 @@ export function resolveAmsClientOptions(options: AmsClientOptions): ResolvedAmsC
     );
   }
   const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds;
-  if (!Number.isInteger(maxRetryAfterSeconds) || maxRetryAfterSeconds <= 0) {
+  // Safe integers only: 1e21 is an integer too, but prints as '1e+21s' to a Temporal sleep.
+  if (!Number.isSafeInteger(maxRetryAfterSeconds) || maxRetryAfterSeconds <= 0) {
     throw new TypeError(`AmsClientOptions.maxRetryAfterSeconds: must be a whole number > 0, got ${String(maxRetryAfterSeconds)}`);
   }
   return {

@@ -163,7 +163,7 @@ describe('parseRetryAfter', () => {
   });
 
   it('rejects a bad maxRetryAfterSeconds naming the option', () => {
-    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e21]) {
       assert.throws(
         () => createAmsClient({ baseUrl: 'http://x', auth: { kind: 'static-token', token: 't' }, maxRetryAfterSeconds: bad }),
         /AmsClientOptions\.maxRetryAfterSeconds: must be a whole number > 0, got /,
