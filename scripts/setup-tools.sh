@@ -3,8 +3,9 @@
 #   tools/bin/temporal              Temporal CLI dev server (Go module proxy)
 #   tools/bin/temporal-test-server  Java time-skipping test server (Maven Central)
 #   tools/bin/ocm                   official OCM CLI, for the emulator's compatibility test
+#   Go modules of test/ocm-sdk-go   official OCM Go SDK at both versions its test runs
 # Each step is skipped when its version stamp is already there, so re-running is cheap.
-# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 skip those parts (npm start needs only the CLI).
+# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 skip those parts (npm start needs only the CLI).
 # The Temporal SDK's own binary download is never used: it cannot work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,16 @@ if [ "${SETUP_OCM_CLI:-1}" = 1 ] && { ! stamp_ok ocm "$OCM_CLI_VERSION" || [ ! -
   )
   rm -rf "$build"
   stamp ocm "$OCM_CLI_VERSION"
+fi
+
+sdk_dir="$root/test/ocm-sdk-go"
+# The stamp is a digest of the module files, so changing either SDK version downloads again.
+sdk_stamp=$(cd "$sdk_dir" && cat go.mod go.sum go.current.mod go.current.sum | sha256sum | cut -c1-16)
+if [ "${SETUP_OCM_SDK:-1}" = 1 ] && ! stamp_ok ocm-sdk "$sdk_stamp"; then
+  need go "for the emulator's conformance test with the OCM Go SDK"
+  echo "setup-tools: downloading Go modules of test/ocm-sdk-go (go.mod and go.current.mod)"
+  (cd "$sdk_dir" && go mod download -modfile=go.mod && go mod download -modfile=go.current.mod)
+  stamp ocm-sdk "$sdk_stamp"
 fi
 
 echo "setup-tools: ready in $bin"
