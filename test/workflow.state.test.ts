@@ -26,9 +26,21 @@ describe('pending work', () => {
     S.setConsoleUrl(state, 'https://console.example.com');
     S.setOpenshiftClusterId(state, 'ext-1');
     S.rename(state, 'two');
+    const fields = () => S.pendingWork(state).map((w) => (w.kind === 'patch' ? w.field : w.kind));
+    // Active waits until AMS has the OpenShift id (see the hardened rules).
+    assert.deepEqual(fields(), ['display_name', 'external_cluster_id', 'console_url']);
+    S.recordPatched(state, 'external_cluster_id', 'ext-1', { external_cluster_id: 'ext-1', status: 'Reserved' });
+    assert.deepEqual(fields(), ['display_name', 'console_url', 'status']);
+  });
+
+  it('under the old rules (runs started before the hardening) Active was not held', () => {
+    const state = S.initialState(registration, 1);
+    S.recordSubscription(state, 'sub-1', { display_name: 'one', status: 'Reserved' });
+    S.installSucceeded(state);
+    S.setOpenshiftClusterId(state, 'ext-1');
     assert.deepEqual(
       S.pendingWork(state).map((w) => (w.kind === 'patch' ? w.field : w.kind)),
-      ['display_name', 'external_cluster_id', 'console_url', 'status'],
+      ['external_cluster_id', 'status'],
     );
   });
 
@@ -62,6 +74,8 @@ describe('pending work', () => {
 
   it('deleting an installed cluster finishes making it Active before the delete step reads AMS', () => {
     const state = created();
+    S.setOpenshiftClusterId(state, 'ext-1');
+    S.recordPatched(state, 'external_cluster_id', 'ext-1', { external_cluster_id: 'ext-1', status: 'Reserved' });
     S.installSucceeded(state);
     S.markDeleted(state, 'garbage-collection', 't');
     assert.deepEqual(S.pendingWork(state), [
@@ -98,7 +112,7 @@ describe('phase', () => {
   it('failure then restart goes back to installing and the next id overwrites the obsolete one', () => {
     const state = created();
     S.setOpenshiftClusterId(state, 'old');
-    S.installFailed(state);
+    S.installFailed(state, undefined, 't');
     assert.equal(state.phase, 'failed');
     S.installRestarted(state);
     assert.equal(state.phase, 'installing');
@@ -109,7 +123,7 @@ describe('phase', () => {
   it('a late failure signal does not undo an installed cluster', () => {
     const state = created();
     S.installSucceeded(state);
-    S.installFailed(state);
+    S.installFailed(state, undefined, 't');
     assert.equal(state.phase, 'installed');
   });
 });
@@ -133,7 +147,7 @@ describe('phase never goes back', () => {
   it('an id after a failure keeps it failed until the restart', () => {
     const state = created();
     S.setOpenshiftClusterId(state, 'a');
-    S.installFailed(state);
+    S.installFailed(state, undefined, 't');
     S.setOpenshiftClusterId(state, 'b');
     assert.equal(state.phase, 'failed');
   });

@@ -4,139 +4,63 @@
 // coalesce and none is lost however long AMS is down. Deterministic code only.
 import * as wf from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/index.js';
-import {
-  clusterStateQuery,
-  consoleUrlSignal,
-  deletedSignal,
-  FailureTypes,
-  installFailedSignal,
-  installRestartedSignal,
-  installSucceededSignal,
-  openshiftClusterIdSignal,
-  registrationUpdate,
-  renameSignal,
-  type AmsErrorInfo,
-  type ClusterState,
-  type PendingWork,
-  type WorkflowArgs,
-  type WorkflowResult,
-} from './definitions.js';
-import { describeBackoff, describeWork, renderDetails } from './details.js';
+import type { AmsErrorInfo, ClusterState, PendingWork, WorkflowArgs, WorkflowResult } from './definitions.js';
+import { describeBackoff, describeWait, describeWork, renderDetails } from './details.js';
+import { handleFailure } from './failures.js';
+import { setHandlers } from './handlers.js';
 import { publishSearchAttributes } from './search-attributes.js';
 import * as S from './state.js';
-import {
-  consoleUrlSchema,
-  deletedSchema,
-  describeIssues,
-  installFailedSchema,
-  openshiftClusterIdSchema,
-  registrationSchema,
-  renameSchema,
-  validate,
-} from './validation.js';
-import type { z } from 'zod';
+import { deletionRunSchema, describeIssues, registrationSchema, validate } from './validation.js';
+
+export { loopBackoffSeconds, LOOP_BACKOFF } from './backoff.js';
 
 // Each activity makes a few quick attempts (honouring Retry-After through the
 // failure's nextRetryDelay); longer outages are retried by the loop below with
-// durable timers, so each retry sends the latest desired value.
+// durable timers, so each retry sends the latest desired value. The attempt's
+// deadline covers the longest chain (ensureSubscription: token, lookup, POST, GET at
+// AMS_TIMEOUT_MS each); the activity aborts its requests before it, and heartbeats
+// between requests so a dead worker's attempt is retried within the heartbeat timeout.
 const ams = wf.proxyActivities<SubscriptionActivities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
 });
 
-export const LOOP_BACKOFF = { initialSeconds: 10, maxSeconds: 600 } as const;
 export const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
-const REGISTRATION_WAIT_DEFAULT_SECONDS = 30;
-const MAX_REJECTED_INPUTS_KEPT = 20;
 
-export function loopBackoffSeconds(failures: number, retryAfterSeconds = 0): number {
-  const exponential = Math.min(LOOP_BACKOFF.maxSeconds, LOOP_BACKOFF.initialSeconds * 2 ** Math.max(0, failures - 1));
-  return Math.max(exponential, retryAfterSeconds);
-}
+/**
+ * How long a request whose outcome is unknown (timed out, reset, 5xx) may still land in
+ * AMS: an attempt's requests are aborted at its 60 s deadline, and AMS may still finish
+ * one it already received. Steps that depend on it wait this long after the failure.
+ */
+export const IN_FLIGHT_SETTLE_SECONDS = 120;
+
+/** Patch id of rules 2 (see state.ts); runs started before it keep rules 1. */
+const HARDENED_RULES_PATCH = 'hardened-rules';
 
 export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowResult> {
+  const rules = wf.patched(HARDENED_RULES_PATCH) ? S.RULES : 1;
   const maxHistoryEvents = args.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const registration = { clusterId: args.clusterId, displayName: args.displayName, accountUsername: args.accountUsername };
-  const state: ClusterState = args.carriedState ?? S.initialState(registration);
   const now = () => new Date().toISOString(); // workflow time: deterministic
+  const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+  const carried = args.carriedState;
+  const state: ClusterState = carried ? (rules >= 2 ? S.upgradeCarriedState(carried) : carried) : S.initialState(registration, rules);
 
-  if (!args.carriedState) {
-    const checked = validate(registrationSchema, registration);
+  if (!carried) {
+    // A deletion-only run needs nothing but the cluster id.
+    const checked = args.deletion ? validate(deletionRunSchema, registration) : validate(registrationSchema, registration);
     if (!checked.ok) {
       S.recordRefusal(state, { operation: 'register', category: 'invalid', message: describeIssues(checked.issues), at: now() });
+    } else if (args.deletion) {
+      S.markDeleted(state, args.deletion.by, now());
     }
   }
 
-  /** Validate a signal payload; bad ones are recorded and ignored, never fail the run. */
-  function accept<T>(signal: string, schema: z.ZodType<T>, payload: unknown, apply: (value: T) => void): void {
-    const checked = validate(schema, payload);
-    if (checked.ok) {
-      apply(checked.value);
-    } else {
-      for (const issue of checked.issues) state.rejectedInputs.push({ signal, ...issue, at: now() });
-      state.rejectedInputs.splice(0, Math.max(0, state.rejectedInputs.length - MAX_REJECTED_INPUTS_KEPT));
-      wf.log.warn('ignored invalid signal', { signal, issues: describeIssues(checked.issues) });
-    }
-    publish();
+  function shouldContinueAsNew(): boolean {
+    const info = wf.workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents;
   }
-
-  wf.setHandler(renameSignal, (p) => accept('rename', renameSchema, p, (v) => S.rename(state, v.displayName)));
-  wf.setHandler(openshiftClusterIdSignal, (p) =>
-    accept('openshiftClusterId', openshiftClusterIdSchema, p, (v) => S.setOpenshiftClusterId(state, v.openshiftClusterId)),
-  );
-  wf.setHandler(consoleUrlSignal, (p) => accept('consoleUrl', consoleUrlSchema, p, (v) => S.setConsoleUrl(state, v.consoleUrl)));
-  wf.setHandler(installSucceededSignal, () => {
-    S.installSucceeded(state);
-    publish();
-  });
-  wf.setHandler(installFailedSignal, (p) => accept('installFailed', installFailedSchema, p, () => S.installFailed(state)));
-  wf.setHandler(installRestartedSignal, () => {
-    S.installRestarted(state);
-    publish();
-  });
-  wf.setHandler(deletedSignal, (p) => accept('deleted', deletedSchema, p, (v) => S.markDeleted(state, v.by, now())));
-
-  wf.setHandler(
-    clusterStateQuery,
-    () => ({
-      ...state,
-      workflowId: wf.workflowInfo().workflowId,
-      pending: S.pendingWork(state),
-      done: S.isTerminal(state),
-    }),
-    { description: 'Desired vs applied AMS state, pending AMS work, phase, last AMS error, ignored inputs' },
-  );
-
-  wf.setHandler(registrationUpdate, async (options) => {
-    const waitSeconds = Math.min(300, Math.max(1, options?.waitSeconds ?? REGISTRATION_WAIT_DEFAULT_SECONDS));
-    await wf.condition(
-      () => state.subscriptionId !== undefined || state.phase === 'refused' || state.deletion !== undefined,
-      `${waitSeconds}s`,
-      { summary: `Registration: wait up to ${waitSeconds}s for the AMS subscription id` },
-    );
-    if (state.phase === 'refused') {
-      throw wf.ApplicationFailure.create({
-        type: FailureTypes.registrationRefused,
-        message: `AMS refused the registration: ${state.refusal?.message ?? 'unknown reason'}`,
-        nonRetryable: true,
-        details: [state.refusal],
-      });
-    }
-    if (state.deletion) {
-      throw wf.ApplicationFailure.create({
-        type: FailureTypes.clusterDeleted,
-        message: `cluster ${state.registration.clusterId} was deleted`,
-        nonRetryable: true,
-      });
-    }
-    if (state.subscriptionId !== undefined) return { subscriptionId: state.subscriptionId };
-    throw wf.ApplicationFailure.create({
-      type: FailureTypes.registrationPending,
-      message: `the AMS subscription is not created yet (still retrying${state.lastError ? `: ${state.lastError.message}` : ''})`,
-      nonRetryable: true,
-      details: [state.lastError],
-    });
-  });
 
   let published = '';
   function publish(): void {
@@ -148,67 +72,49 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
     publishSearchAttributes(state);
   }
 
+  setHandlers({ state, now, publish, handingOver: shouldContinueAsNew });
+
   async function perform(work: PendingWork): Promise<void> {
     const summary = describeWork(work, state);
     state.amsCalls += 1;
+    const { clusterId, accountUsername } = state.registration;
     switch (work.kind) {
       case 'create': {
-        const { clusterId, accountUsername } = state.registration;
         const sub = await ams.ensureSubscription.executeWithOptions({ summary }, [
           { clusterId, accountUsername, displayName: state.desired.display_name },
         ]);
         S.recordSubscription(state, sub.id, sub.values);
+        // An earlier attempt may have timed out with its POST still on the way.
+        if ((sub.attempt ?? 1) > 1) S.createUncertain(state, later(IN_FLIGHT_SETTLE_SECONDS));
         return;
       }
       case 'lookup': {
-        const sub = await ams.findSubscription.executeWithOptions({ summary }, [
-          { clusterId: state.registration.clusterId },
-        ]);
-        if (sub) S.recordSubscription(state, sub.id, sub.values);
-        else if (state.deletion) state.deletion.outcome = 'never-created';
+        const sub = await ams.findSubscription.executeWithOptions({ summary }, [{ clusterId, accountUsername }]);
+        S.recordLookup(state, sub, now());
         return;
       }
       case 'patch': {
         const sub = await ams.patchSubscriptionField.executeWithOptions({ summary }, [
           { subscriptionId: state.subscriptionId!, field: work.field, value: work.value },
         ]);
-        S.recordPatched(state, sub.values);
+        S.recordPatched(state, work.field, work.value, sub.values);
+        if ((sub.attempt ?? 1) > 1) S.writeUncertain(state, { field: work.field, value: work.value }, later(IN_FLIGHT_SETTLE_SECONDS));
+        return;
+      }
+      case 'verify': {
+        const sub = await ams.readSubscription.executeWithOptions({ summary }, [{ subscriptionId: state.subscriptionId! }]);
+        S.recordVerified(state, sub.values);
         return;
       }
       case 'delete': {
         const result = await ams.deleteReservedSubscription.executeWithOptions({ summary }, [
           { subscriptionId: state.subscriptionId! },
         ]);
-        if (result.outcome === 'left-untouched') state.applied.status = result.status;
-        if (state.deletion) state.deletion.outcome = result.outcome;
+        if (result.outcome === 'left-untouched') S.recordLeftUntouched(state, result.status);
+        S.settleDeletion(state, result.outcome, now());
         return;
       }
     }
-  }
-
-  /** Decide what a failed step means; returns the backoff in seconds, or 0 to go on at once. */
-  function handleFailure(work: PendingWork, error: AmsErrorInfo): number {
-    state.lastError = { ...error, at: now() };
-    if (error.category === 'transient' || error.category === 'credentials') {
-      state.failures += 1;
-      return loopBackoffSeconds(state.failures, error.retryAfterSeconds);
-    }
-    state.failures = 0;
-    if (work.kind === 'create') {
-      S.recordRefusal(state, state.lastError);
-    } else if (work.kind === 'patch') {
-      // 404: the subscription went away outside this workflow; nothing left to patch.
-      if (error.category === 'not-found') state.subscriptionGone = true;
-      else S.recordRefusedValue(state, work.field, work.value);
-    } else if (state.deletion) {
-      state.deletion.outcome = 'already-gone';
-    }
-    return 0;
-  }
-
-  function shouldContinueAsNew(): boolean {
-    const info = wf.workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents;
   }
 
   publish();
@@ -223,12 +129,28 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
       await wf.condition(() => S.nextWork(state) !== undefined || shouldContinueAsNew());
       continue;
     }
+    const notBefore = 'notBefore' in work ? work.notBefore : undefined;
+    if (notBefore !== undefined && notBefore > now()) {
+      // Wait for in-flight requests to settle, unless other work comes first.
+      await wf.condition(
+        () => S.nextWork(state)?.kind !== work.kind || shouldContinueAsNew(),
+        Date.parse(notBefore) - Date.now(),
+        { summary: describeWait(work, state) },
+      );
+      continue;
+    }
     let backoffSeconds = 0;
     try {
       await perform(work);
       state.failures = 0;
     } catch (error) {
-      backoffSeconds = handleFailure(work, amsErrorFrom(error, work));
+      // An operator's cancel ends the run as cancelled; it is not an AMS error (rules 2).
+      if (S.hardened(state) && wf.isCancellation(error)) throw error;
+      backoffSeconds = handleFailure(state, work, amsErrorFrom(error, work), {
+        now: now(),
+        inFlightUntil: later(IN_FLIGHT_SETTLE_SECONDS),
+        jitter: Math.random(), // the workflow's seeded PRNG: deterministic
+      });
     }
     publish();
     if (backoffSeconds > 0) {

@@ -11,16 +11,12 @@ export function workflowIdForCluster(clusterId: string): string {
   return `${WORKFLOW_ID_PREFIX}${clusterId}`;
 }
 
-export type Phase =
-  | 'registered'
-  | 'installing'
-  | 'finalizing'
-  | 'installed'
-  | 'failed'
-  | 'deleted'
-  | 'refused';
+/** Value lists defined once; their types derive from them. */
+export const PHASES = ['registered', 'installing', 'finalizing', 'installed', 'failed', 'deleted', 'refused'] as const;
+export type Phase = (typeof PHASES)[number];
 
-export type DeletedBy = 'user' | 'garbage-collection';
+export const DELETED_BY = ['user', 'garbage-collection'] as const;
+export type DeletedBy = (typeof DELETED_BY)[number];
 
 /** What the installer registers; never carries secrets. */
 export interface ClusterRegistration {
@@ -62,18 +58,41 @@ export interface RejectedInput {
   at: string;
 }
 
+/** A write to AMS whose outcome is unknown (timeout, reset, 5xx): it may still land. */
+export interface UncertainWrite {
+  field: SubscriptionField;
+  value: string;
+}
+
 /** The whole durable state; carried across continue-as-new unchanged. */
 export interface ClusterState {
+  /**
+   * Which rules this run follows: 2 for runs started since the hardening (patch
+   * 'hardened-rules'), absent (1) for runs started before it, which keep the old rules.
+   */
+  rules?: number;
   registration: ClusterRegistration;
   phase: Phase;
   subscriptionId?: string;
   /** True once AMS has no subscription we could act on (404 on patch/delete). */
   subscriptionGone?: boolean;
   desired: Required<Pick<SubscriptionValues, 'display_name'>> & SubscriptionValues;
+  /**
+   * What this workflow last set in AMS, field by field (rules 2). Under rules 1 the
+   * whole last AMS answer, so an AMS-owned status was patched back.
+   */
   applied: SubscriptionValues;
+  /** What AMS last answered (rules 2): shows what AMS owns, such as Stale or Archived. */
+  ams?: SubscriptionValues;
   /** Values AMS refused for good (400/422): not retried until the value changes. */
   refusedValues: Partial<Record<SubscriptionField, string>>;
-  deletion?: { by: DeletedBy; requestedAt: string; outcome?: DeletionOutcome };
+  deletion?: {
+    by: DeletedBy;
+    requestedAt: string;
+    outcome?: DeletionOutcome;
+    /** A create sent by this run may still land after the delete: look again at this time. */
+    recheckAfter?: string;
+  };
   refusal?: AmsErrorInfo;
   lastError?: AmsErrorInfo;
   /** Consecutive failed attempts of the current step, for backoff. */
@@ -81,15 +100,25 @@ export interface ClusterState {
   amsCalls: number;
   rejectedInputs: RejectedInput[];
   continuedAsNew: number;
+  /** The installer's last install failure (reason as given, capped). */
+  installFailure?: { reason?: string; at: string };
+  /** Requests whose outcome is unknown; AMS is read again once they can no longer land (`until`). */
+  inFlight?: { until: string; create: boolean; writes: UncertainWrite[] };
 }
 
-export type DeletionOutcome = 'deleted' | 'left-untouched' | 'already-gone' | 'never-created';
+export const DELETION_OUTCOMES = ['deleted', 'left-untouched', 'already-gone', 'never-created'] as const;
+export type DeletionOutcome = (typeof DELETION_OUTCOMES)[number];
 
+/**
+ * AMS work in the order the loop does it. `notBefore` (workflow time, ISO) holds a step
+ * until requests whose outcome is unknown can no longer land in AMS.
+ */
 export type PendingWork =
   | { kind: 'create' }
-  | { kind: 'lookup' }
+  | { kind: 'lookup'; notBefore?: string }
   | { kind: 'patch'; field: SubscriptionField; value: string }
-  | { kind: 'delete' };
+  | { kind: 'delete' }
+  | { kind: 'verify'; notBefore: string };
 
 /** What getClusterState / the query answers. */
 export interface ClusterStateView extends ClusterState {
@@ -103,6 +132,12 @@ export interface WorkflowArgs extends ClusterRegistration {
   carriedState?: ClusterState;
   /** Continue as new after this many history events (the SDK's suggestion also counts). */
   maxHistoryEvents?: number;
+  /**
+   * A run started only to apply a deletion (the cluster's earlier run was terminated,
+   * cancelled or is forgotten): it looks the subscription up and deletes it if Reserved.
+   * displayName and accountUsername may then be empty.
+   */
+  deletion?: { by: DeletedBy };
 }
 
 export interface WorkflowResult {
@@ -130,6 +165,9 @@ export const clusterStateQuery = defineQuery<ClusterStateView>('clusterState');
 
 /** Resolves with the AMS subscription id once created (or fails: refused, deleted, still pending). */
 export const registrationUpdate = defineUpdate<RegistrationResult, [{ waitSeconds?: number }]>('registration');
+
+/** Details of a RegistrationPending failure when the run is handing over to its next run: ask again at once. */
+export const HANDOVER = 'continue-as-new';
 
 // Custom search attributes shown and searchable in the Web UI.
 export const searchAttributes = {

@@ -1,7 +1,9 @@
 // What an operator reads in the Web UI: the run's current details (Markdown) and
 // one-line summaries of each activity and timer. Pure functions of the state.
+// Every value from outside (names, accounts, URLs, AMS messages) is escaped: it is
+// data, never markup.
 import type { ClusterState, PendingWork, SubscriptionField } from './definitions.js';
-import { pendingWork } from './state.js';
+import { activeHeld, hardened, pendingWork } from './state.js';
 
 const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 
@@ -10,9 +12,13 @@ export function describeWork(work: PendingWork, state: ClusterState): string {
     case 'create':
       return `POST cluster_authorizations: reserve subscription for '${state.desired.display_name}'`;
     case 'lookup':
-      return `GET subscriptions by cluster_id ${state.registration.clusterId} (deleted before create finished)`;
+      return state.deletion?.recheckAfter !== undefined
+        ? `GET subscriptions by cluster_id ${state.registration.clusterId} (a create may have landed after the delete)`
+        : `GET subscriptions by cluster_id ${state.registration.clusterId} (deleted before create finished)`;
     case 'patch':
       return `PATCH ${work.field} → '${work.value}'`;
+    case 'verify':
+      return `GET subscription ${state.subscriptionId}: check that no late write overwrote a newer value`;
     case 'delete':
       return `DELETE subscription ${state.subscriptionId} if AMS says Reserved`;
   }
@@ -23,18 +29,42 @@ export function describeBackoff(work: PendingWork, state: ClusterState, seconds:
   return `Retry in ${seconds}s: ${describeWork(work, state)} (AMS ${cause}, failure ${state.failures})`;
 }
 
+export function describeWait(work: PendingWork, state: ClusterState): string {
+  return `Wait for requests with unknown outcome to settle, then ${describeWork(work, state)}`;
+}
+
 /** Free text inside Markdown: escape what the renderer would read as markup. */
-function text(value: string): string {
-  return value.replace(/[\\`*_[\]<>|#]/g, '\\$&');
+export function markdownText(value: string): string {
+  return value.replace(/[\\`*_[\]<>|#~!]/g, '\\$&').replace(/[\r\n]+/g, ' ');
+}
+
+/** A value as inline code: a fence longer than any backtick run inside, so nothing breaks out. */
+export function markdownCode(value: string): string {
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const padded = longest > 0 || value.startsWith(' ') ? ` ${value} ` : value;
+  return `${fence}${padded.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')}${fence}`;
 }
 
 function cell(value: string | undefined): string {
-  return value === undefined ? '—' : `\`${value.replace(/\|/g, '\\|')}\``;
+  return value === undefined ? '—' : markdownCode(value);
 }
 
 /** '2026-05-04T10:11:12.345Z' → '2026-05-04 10:11:12 UTC', like the Web UI's own times. */
 function when(iso: string | undefined): string {
   return iso === undefined ? 'unknown time' : iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+
+function fieldTable(state: ClusterState): string {
+  const showAms = hardened(state);
+  const head = showAms
+    ? ['| field | desired | applied by this run | AMS last answered |', '| --- | --- | --- | --- |']
+    : ['| field | desired | applied in AMS |', '| --- | --- | --- |'];
+  const rows = FIELDS.map((f) => {
+    const cells = [f, cell(state.desired[f]), cell(state.applied[f]), ...(showAms ? [cell(state.ams?.[f])] : [])];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [...head, ...rows].join('\n');
 }
 
 // One paragraph per fact (blank lines): the Web UI's renderer joins single newlines.
@@ -43,35 +73,60 @@ function when(iso: string | undefined): string {
 // the rule takes that cut instead of the last line of text.
 export function renderDetails(state: ClusterState): string {
   const { registration: reg } = state;
+  const status = hardened(state) ? (state.ams?.status ?? state.applied.status) : state.applied.status;
   const subscription = state.subscriptionId
-    ? `\`${state.subscriptionId}\` (${text(state.applied.status ?? '?')})`
+    ? `${markdownCode(state.subscriptionId)} (${markdownText(status ?? '?')})`
     : 'not created yet';
+  const account = reg.accountUsername ? markdownText(reg.accountUsername) : '—';
   const blocks = [
-    `**Phase:** ${state.phase} · **Cluster:** \`${reg.clusterId}\` · **Account:** ${text(reg.accountUsername)}`,
+    `**Phase:** ${state.phase} · **Cluster:** ${markdownCode(reg.clusterId)} · **Account:** ${account}`,
     `**AMS subscription:** ${subscription}`,
-    [
-      '| field | desired | applied in AMS |',
-      '| --- | --- | --- |',
-      ...FIELDS.map((f) => `| ${f} | ${cell(state.desired[f])} | ${cell(state.applied[f])} |`),
-    ].join('\n'),
+    fieldTable(state),
   ];
   const pending = pendingWork(state);
-  blocks.push(`**Pending AMS work:** ${pending.length ? pending.map((w) => text(describeWork(w, state))).join('; ') : 'none'}`);
+  blocks.push(
+    `**Pending AMS work:** ${pending.length ? pending.map((w) => markdownText(describeWork(w, state))).join('; ') : 'none'}`,
+  );
+  if (activeHeld(state)) blocks.push('**Active held** until AMS has the OpenShift cluster id (external\\_cluster\\_id).');
+  if (state.subscriptionGone) blocks.push('**Subscription gone:** AMS no longer has it (404 confirmed); no more patches.');
   if (state.deletion) {
     const d = state.deletion;
-    blocks.push(`**Deletion:** by ${d.by} at ${when(d.requestedAt)} → ${d.outcome ?? 'in progress'}`);
+    const recheck = d.recheckAfter ? `; a create may still land: look again at ${when(d.recheckAfter)}` : '';
+    blocks.push(`**Deletion:** by ${d.by} at ${when(d.requestedAt)} → ${d.outcome ?? 'in progress'}${recheck}`);
   }
-  if (state.refusal) blocks.push(`**Registration refused by AMS:** ${text(state.refusal.message)}`);
+  if (state.installFailure) {
+    const reason = state.installFailure.reason ? `: ${markdownText(state.installFailure.reason)}` : '';
+    blocks.push(`**Install failed** at ${when(state.installFailure.at)}${reason}`);
+  }
+  if (state.refusal) blocks.push(`**Registration refused by AMS:** ${markdownText(state.refusal.message)}`);
   if (state.lastError) {
     const e = state.lastError;
-    const status = state.failures > 0 ? `failing, ${state.failures} in a row` : 'recovered';
-    blocks.push(`**Last AMS error** at ${when(e.at)} (${e.operation}, ${status}): ${text(e.message)}`);
+    const failing = state.failures > 0 ? `failing, ${state.failures} in a row` : 'recovered';
+    blocks.push(`**Last AMS error** at ${when(e.at)} (${e.operation}, ${failing}): ${markdownText(e.message)}`);
   }
   const lastRejected = state.rejectedInputs.at(-1);
   if (lastRejected) {
     const { signal, field, rule } = lastRejected;
-    blocks.push(`**Ignored input:** ${state.rejectedInputs.length} (last: ${signal} ${text(field)}: ${text(rule)})`);
+    blocks.push(
+      `**Ignored input:** ${state.rejectedInputs.length} (last: ${markdownText(signal)} ${markdownText(field)}: ${markdownText(rule)})`,
+    );
   }
   blocks.push('---');
   return blocks.join('\n\n');
+}
+
+/** The run's static summary and details, set by the client at start (plain data, escaped). */
+export function staticSummary(registration: { clusterId: string; displayName: string }): string {
+  return registration.displayName
+    ? `Cluster '${markdownText(registration.displayName)}' (${registration.clusterId}) ↔ AMS subscription`
+    : `Cluster ${registration.clusterId}: deletion of its AMS subscription`;
+}
+
+export function staticDetails(registration: { clusterId: string; accountUsername: string }): string {
+  const by = registration.accountUsername ? `, registered by ${markdownText(registration.accountUsername)}` : '';
+  return [
+    `Assisted Installer cluster ${markdownCode(registration.clusterId)}${by}.`,
+    '',
+    'Current details show desired vs applied AMS values; the `clusterState` query returns the full state.',
+  ].join('\n');
 }

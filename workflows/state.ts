@@ -1,5 +1,9 @@
 // Pure state transitions of a cluster's subscription: desired vs applied, and the
 // next piece of AMS work. No Temporal APIs here, so every rule is unit-testable.
+//
+// Two rule sets live here. Runs started before the hardening follow rules 1 and keep
+// them until they end (their histories must replay as they were recorded); every new
+// run follows rules 2. `hardened(state)` is the one switch between them.
 import type {
   AmsErrorInfo,
   ClusterRegistration,
@@ -8,10 +12,20 @@ import type {
   PendingWork,
   SubscriptionField,
   SubscriptionValues,
+  UncertainWrite,
 } from './definitions.js';
+import { capText } from './validation.js';
 
-export function initialState(registration: ClusterRegistration): ClusterState {
+export const RULES = 2;
+
+/** Rules 2: fields have owners, deletion is terminal, uncertain requests are checked again. */
+export function hardened(state: ClusterState): boolean {
+  return (state.rules ?? 1) >= 2;
+}
+
+export function initialState(registration: ClusterRegistration, rules = RULES): ClusterState {
   return {
+    ...(rules >= 2 ? { rules } : {}),
     registration,
     phase: 'registered',
     desired: { display_name: registration.displayName },
@@ -24,12 +38,28 @@ export function initialState(registration: ClusterRegistration): ClusterState {
   };
 }
 
+/** A run of the old rules handed over to a new run: the new run follows rules 2 from here. */
+export function upgradeCarriedState(state: ClusterState): ClusterState {
+  if (hardened(state)) return state;
+  return { ...state, rules: RULES, ams: { ...state.applied } };
+}
+
 /** Patches in the order today's service sends them: fields first, Active last. */
 const PATCH_ORDER: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 
-/** The run is over: registration refused, or the deletion has been applied. */
+/** The run is over: registration refused, or the deletion has been applied (and re-checked). */
 export function isTerminal(state: ClusterState): boolean {
-  return state.phase === 'refused' || state.deletion?.outcome !== undefined;
+  return state.phase === 'refused' || (state.deletion?.outcome !== undefined && state.deletion.recheckAfter === undefined);
+}
+
+/**
+ * Rules 2 hold Active until AMS has the OpenShift cluster id: telemetry arriving for an
+ * Active subscription without it makes AMS create the "unsubscribed" duplicate.
+ */
+export function activeHeld(state: ClusterState): boolean {
+  if (!hardened(state) || state.desired.status !== 'Active' || state.applied.status === 'Active') return false;
+  const id = state.desired.external_cluster_id;
+  return id === undefined || state.applied.external_cluster_id !== id;
 }
 
 function pendingPatches(state: ClusterState): PendingWork[] {
@@ -39,24 +69,38 @@ function pendingPatches(state: ClusterState): PendingWork[] {
     const want = state.desired[field];
     if (want === undefined || want === state.applied[field]) continue;
     if (state.refusedValues[field] === want) continue;
+    if (field === 'status' && activeHeld(state)) continue;
     work.push({ kind: 'patch', field, value: want });
   }
   return work;
 }
 
+/** Rules 2: once every patch is done, read AMS again where an uncertain write may have landed late. */
+function pendingVerify(state: ClusterState): PendingWork[] {
+  const inFlight = state.inFlight;
+  if (!inFlight?.writes.length || state.subscriptionId === undefined || state.subscriptionGone) return [];
+  return [{ kind: 'verify', notBefore: inFlight.until }];
+}
+
 /** Everything still to do against AMS, in the order it will be done. */
 export function pendingWork(state: ClusterState): PendingWork[] {
   if (state.phase === 'refused') return [];
-  if (state.deletion) {
-    if (state.deletion.outcome !== undefined) return [];
-    if (state.subscriptionId === undefined) return [{ kind: 'lookup' }];
+  const deletion = state.deletion;
+  if (deletion) {
+    if (deletion.recheckAfter !== undefined) return [{ kind: 'lookup', notBefore: deletion.recheckAfter }];
+    if (deletion.outcome !== undefined) return [];
+    if (state.subscriptionId === undefined) {
+      const settle = hardened(state) && state.inFlight?.create ? state.inFlight.until : undefined;
+      return [settle ? { kind: 'lookup', notBefore: settle } : { kind: 'lookup' }];
+    }
     // An installed cluster keeps its subscription: finish making it Active, then the
     // delete step reads AMS and leaves it. Patching a doomed Reserved one is wasted work.
     const patches = state.desired.status === 'Active' ? pendingPatches(state) : [];
     return [...patches, { kind: 'delete' }];
   }
   if (state.subscriptionId === undefined) return [{ kind: 'create' }];
-  return pendingPatches(state);
+  const patches = pendingPatches(state);
+  return patches.length ? patches : pendingVerify(state);
 }
 
 export function nextWork(state: ClusterState): PendingWork | undefined {
@@ -64,6 +108,16 @@ export function nextWork(state: ClusterState): PendingWork | undefined {
 }
 
 // ---- installer events ----
+
+/**
+ * Rules 2: deletion is terminal. A signal that arrives after it (a monitor's late retry)
+ * is recorded and ignored; it must not, say, make a doomed subscription Active.
+ */
+export function ignoredAfterDeletion(state: ClusterState, signal: string, at: string): boolean {
+  if (!hardened(state) || state.deletion === undefined) return false;
+  recordRejected(state, { signal, field: '(signal)', rule: 'arrived after the deletion; ignored', at });
+  return true;
+}
 
 export function rename(state: ClusterState, displayName: string): void {
   state.desired.display_name = displayName;
@@ -87,8 +141,9 @@ export function installSucceeded(state: ClusterState): void {
 }
 
 /** No AMS call: the subscription stays Reserved and keeps any (now obsolete) external id. */
-export function installFailed(state: ClusterState): void {
+export function installFailed(state: ClusterState, reason: string | undefined, at: string): void {
   if (!isFinished(state) && state.phase !== 'installed') state.phase = 'failed';
+  state.installFailure = { ...(reason === undefined ? {} : { reason: capText(reason, 500) }), at };
 }
 
 /** Back to installing; the next openshift cluster id overwrites the obsolete one. */
@@ -106,15 +161,38 @@ function isFinished(state: ClusterState): boolean {
   return state.phase === 'deleted' || state.phase === 'refused';
 }
 
+export const REJECTED_INPUTS_KEPT = 20;
+
+export function recordRejected(state: ClusterState, input: ClusterState['rejectedInputs'][number]): void {
+  state.rejectedInputs.push(input);
+  state.rejectedInputs.splice(0, Math.max(0, state.rejectedInputs.length - REJECTED_INPUTS_KEPT));
+}
+
 // ---- AMS results ----
 
 export function recordSubscription(state: ClusterState, id: string, values: SubscriptionValues): void {
   state.subscriptionId = id;
   state.applied = { ...values };
+  if (hardened(state)) state.ams = { ...values };
 }
 
-export function recordPatched(state: ClusterState, values: SubscriptionValues): void {
-  state.applied = { ...values };
+/**
+ * A PATCH of one field succeeded. Rules 2 record that field as applied and keep AMS's
+ * answer apart, so what AMS owns (Stale, Archived) is never patched back as a side effect.
+ */
+export function recordPatched(state: ClusterState, field: SubscriptionField, value: string, values: SubscriptionValues): void {
+  if (!hardened(state)) {
+    state.applied = { ...values };
+    return;
+  }
+  state.applied[field] = value;
+  state.ams = { ...values };
+}
+
+/** The delete step found the subscription Active (or later): AMS's status, left as it is. */
+export function recordLeftUntouched(state: ClusterState, status: string): void {
+  if (hardened(state)) state.ams = { ...state.ams, status };
+  else state.applied.status = status;
 }
 
 export function recordRefusedValue(state: ClusterState, field: SubscriptionField, value: string): void {
@@ -126,7 +204,72 @@ export function recordRefusal(state: ClusterState, error: AmsErrorInfo): void {
   state.phase = 'refused';
 }
 
+/** The status AMS has, as far as this run knows: what the Web UI lists. */
 export function appliedStatus(state: ClusterState): string | undefined {
   if (state.deletion?.outcome === 'deleted') return 'Deleted';
-  return state.applied.status;
+  return hardened(state) ? (state.ams?.status ?? state.applied.status) : state.applied.status;
+}
+
+// ---- requests whose outcome is unknown (rules 2) ----
+
+/** Did a failed request possibly reach AMS? Refusals and rate limits did not change anything. */
+export function mayHaveLanded(error: AmsErrorInfo): boolean {
+  return error.category === 'transient' && (error.status === undefined || error.status >= 500);
+}
+
+function markInFlight(state: ClusterState, until: string, change: { create?: boolean; write?: UncertainWrite }): void {
+  const current = state.inFlight ?? { until, create: false, writes: [] };
+  const writes = change.write ? [...current.writes, change.write].slice(-8) : current.writes;
+  state.inFlight = {
+    until: current.until > until ? current.until : until,
+    create: current.create || change.create === true,
+    writes,
+  };
+}
+
+/** A create may still land (a failed or retried attempt): a deletion must look again after `until`. */
+export function createUncertain(state: ClusterState, until: string): void {
+  if (hardened(state)) markInFlight(state, until, { create: true });
+}
+
+/** A PATCH of this value may still land after a newer one: read AMS again after `until`. */
+export function writeUncertain(state: ClusterState, write: UncertainWrite, until: string): void {
+  if (hardened(state)) markInFlight(state, until, { write });
+}
+
+/**
+ * AMS read again after the in-flight window: a field that holds one of our own uncertain
+ * values (a late write) is no longer what we applied, so the loop patches it again.
+ * Anything else in AMS (an owner's rename in OCM) is left alone.
+ */
+export function recordVerified(state: ClusterState, values: SubscriptionValues): void {
+  for (const { field, value } of state.inFlight?.writes ?? []) {
+    if (values[field] === value && state.applied[field] !== value) state.applied[field] = value;
+  }
+  state.ams = { ...values };
+  if (state.inFlight) state.inFlight = { ...state.inFlight, writes: [] };
+}
+
+/** The deletion's outcome is known; if a create may still land after it, look once more later. */
+export function settleDeletion(state: ClusterState, outcome: NonNullable<ClusterState['deletion']>['outcome'], now: string): void {
+  if (!state.deletion) return;
+  state.deletion.outcome = outcome;
+  const until = state.inFlight?.create ? state.inFlight.until : undefined;
+  const recheck = hardened(state) && outcome !== 'left-untouched' && until !== undefined && until > now;
+  if (recheck) state.deletion.recheckAfter = until;
+}
+
+/** The deletion's lookup answered: a subscription to act on, or none. */
+export function recordLookup(state: ClusterState, found: { id: string; values: SubscriptionValues } | null, now: string): void {
+  const deletion = state.deletion;
+  const recheck = deletion?.recheckAfter !== undefined;
+  if (deletion) delete deletion.recheckAfter;
+  if (state.inFlight?.create && hardened(state) && now >= state.inFlight.until) state.inFlight.create = false;
+  if (found) {
+    if (recheck && found.id === state.subscriptionId && deletion?.outcome !== undefined) return;
+    recordSubscription(state, found.id, found.values);
+    if (deletion) delete deletion.outcome;
+  } else if (deletion && deletion.outcome === undefined) {
+    deletion.outcome = 'never-created';
+  }
 }

@@ -1,6 +1,7 @@
 // Payload rules, shared by the client (refuses bad input before it is sent) and
 // the workflow (records and ignores bad input that still arrives). Pure code.
 import { z } from 'zod';
+import { DELETED_BY } from './definitions.js';
 
 export const DISPLAY_NAME_MAX = 255;
 export const ACCOUNT_USERNAME_MAX = 255;
@@ -8,7 +9,11 @@ export const CONSOLE_URL_MAX = 2048;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const uuid = z.string({ error: 'must be a string' }).regex(UUID, { error: 'must be a UUID' });
+// Lower-cased, so 'ABC…' and 'abc…' are one cluster (one workflow id, one AMS cluster_id).
+const uuid = z
+  .string({ error: 'must be a string' })
+  .regex(UUID, { error: 'must be a UUID' })
+  .transform((s) => s.toLowerCase());
 
 const displayName = z
   .string({ error: 'must be a string' })
@@ -27,7 +32,13 @@ const accountUsername = z
 const consoleUrl = z
   .string({ error: 'must be a string' })
   .refine((s) => s.length <= CONSOLE_URL_MAX, { error: `must be at most ${CONSOLE_URL_MAX} characters` })
-  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL' });
+  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL' })
+  // Credentials in a URL would reach AMS, the history and the Web UI.
+  .refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)' });
+
+function hasUserInfo(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(s);
+}
 
 function isAbsoluteHttpsUrl(s: string): boolean {
   const m = /^https:\/\/([^/?#\s]+)([/?#]\S*)?$/i.exec(s);
@@ -46,11 +57,35 @@ export const registrationSchema = z.strictObject({
 export const renameSchema = z.strictObject({ displayName });
 export const openshiftClusterIdSchema = z.strictObject({ openshiftClusterId: uuid });
 export const consoleUrlSchema = z.strictObject({ consoleUrl });
-export const installFailedSchema = z.strictObject({ reason: z.string().max(2000).optional() }).optional();
+export const INSTALL_FAILURE_REASON_MAX = 2000;
+export const installFailedSchema = z
+  .strictObject({
+    reason: z
+      .string({ error: 'must be a string' })
+      .max(INSTALL_FAILURE_REASON_MAX, { error: `must be at most ${INSTALL_FAILURE_REASON_MAX} characters` })
+      .optional(),
+  })
+  .optional();
 export const deletedSchema = z.strictObject({
-  by: z.enum(['user', 'garbage-collection'], { error: "must be 'user' or 'garbage-collection'" }),
+  by: z.enum(DELETED_BY, { error: `must be ${DELETED_BY.map((b) => `'${b}'`).join(' or ')}` }),
 });
 export const clusterIdSchema = z.strictObject({ clusterId: uuid });
+
+/** A run started only to delete: the cluster id is all it needs. */
+export const deletionRunSchema = z.object({ clusterId: uuid });
+
+export const REGISTRATION_WAIT_MAX_SECONDS = 300;
+/** The registration update's argument, checked by its validator before it enters history. */
+export const registrationWaitSchema = z
+  .strictObject({
+    waitSeconds: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(REGISTRATION_WAIT_MAX_SECONDS, { error: `must be at most ${REGISTRATION_WAIT_MAX_SECONDS}` })
+      .optional(),
+  })
+  .optional();
 
 export interface ValidationIssue {
   field: string;
@@ -59,16 +94,27 @@ export interface ValidationIssue {
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
+// What is kept of a bad payload is capped in size, not only in count: a payload with a
+// thousand long keys must not become a megabyte of state carried across continue-as-new.
+export const ISSUES_KEPT = 5;
+export const ISSUE_TEXT_MAX = 200;
+
+export function capText(text: string, max = ISSUE_TEXT_MAX): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** Validate without throwing; issues name the field path and the rule broken. */
-export function validate<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
+export function validate<T>(schema: z.ZodType<T, unknown>, input: unknown): Validated<T> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
+  const issues = result.error.issues.map((issue) => ({
+    field: capText(issue.path.length ? issue.path.join('.') : '(payload)'),
+    rule: capText(issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message),
+  }));
+  const more = issues.length - ISSUES_KEPT;
   return {
     ok: false,
-    issues: result.error.issues.map((issue) => ({
-      field: issue.path.length ? issue.path.join('.') : '(payload)',
-      rule: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-    })),
+    issues: more > 0 ? [...issues.slice(0, ISSUES_KEPT), { field: '(payload)', rule: `and ${more} more issue(s)` }] : issues,
   };
 }
 
