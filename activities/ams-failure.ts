@@ -1,12 +1,16 @@
 // Turns AMS client errors into Temporal failures the workflow can act on.
-// Retryable: network, timeouts, 408, 429, 5xx, and the service's own credentials
-// (401/403: an operator can fix the secret and nothing is lost). Not retryable:
-// refusals of a registration, 400/409/422, 404.
+// Retryable: network, timeouts, 408, 429, 5xx, a 404 without OCM's error envelope
+// (a proxy's page proves nothing), and the service's own credentials (401/403: an
+// operator can fix the secret and nothing is lost). Not retryable: refusals of a
+// registration, 400/409/422, OCM's own 404 (ACCT-MGMT-7).
 import { ApplicationFailure } from '@temporalio/common';
 import { AmsApiError, AmsAuthError, AmsNetworkError, AmsResponseValidationError } from '../ams/errors.js';
 import type { AmsErrorCategory, AmsErrorInfo } from '../workflows/definitions.js';
 
 export const AMS_FAILURE_TYPE = 'AmsError';
+
+/** OCM's "not found" error code. */
+export const OCM_NOT_FOUND_CODE = 'ACCT-MGMT-7';
 
 const NON_RETRYABLE: ReadonlySet<AmsErrorCategory> = new Set(['refused', 'not-found', 'invalid']);
 
@@ -39,7 +43,7 @@ function categoryForStatus(error: AmsApiError, operation: AmsOperation): AmsErro
   const { status } = error;
   if (status === 408 || status === 429 || status >= 500) return 'transient';
   if (status === 401) return 'credentials';
-  if (status === 404) return 'not-found';
+  if (status === 404) return error.code === OCM_NOT_FOUND_CODE ? 'not-found' : 'transient';
   if (operation === 'create' && (status === 400 || status === 403 || status === 409 || status === 422)) {
     // A 403 on create that is not about quota is our own credentials, which an operator can fix.
     return status === 403 && !isQuotaRefusal(error) ? 'credentials' : 'refused';
@@ -53,9 +57,13 @@ function isQuotaRefusal(error: AmsApiError): boolean {
   return details.some((d) => typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === 'ExcessResources');
 }
 
-/** The failure an activity throws: the workflow reads `details[0]` as AmsErrorInfo. */
-export function toApplicationFailure(error: unknown, operation: AmsOperation): ApplicationFailure {
-  const info = classifyAmsError(error, operation);
+/**
+ * The failure an activity throws: the workflow reads `details[0]` as AmsErrorInfo.
+ * `category` overrides the classification where the activity knows more (a 404 it checked).
+ */
+export function toApplicationFailure(error: unknown, operation: AmsOperation, category?: AmsErrorCategory): ApplicationFailure {
+  const classified = classifyAmsError(error, operation);
+  const info = category ? { ...classified, category } : classified;
   return ApplicationFailure.create({
     type: AMS_FAILURE_TYPE,
     message: info.message,

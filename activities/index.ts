@@ -1,3 +1,3 @@
 export { createSubscriptionActivities, type SubscriptionActivities } from './subscription-activities.js';
 export type { SubscriptionSnapshot, DeleteOutcome } from './subscription-activities.js';
-export { classifyAmsError, toApplicationFailure, AMS_FAILURE_TYPE } from './ams-failure.js';
+export { classifyAmsError, toApplicationFailure, AMS_FAILURE_TYPE, OCM_NOT_FOUND_CODE } from './ams-failure.js';

@@ -1,18 +1,24 @@
 // Activities: one AMS operation each, all idempotent so a retry or a lost
-// response never creates a duplicate or undoes a change.
+// response never creates a duplicate or undoes a change. Every request is tied to
+// the attempt (./attempt.ts): heartbeat first, aborted at cancellation or deadline.
 import { log } from '@temporalio/activity';
+import { AmsApiError } from '../ams/errors.js';
 import type { AmsClient, Subscription, SubscriptionPatch } from '../ams/types.js';
 import type { SubscriptionField, SubscriptionValues } from '../workflows/definitions.js';
-import { toApplicationFailure, type AmsOperation } from './ams-failure.js';
+import { OCM_NOT_FOUND_CODE, toApplicationFailure, type AmsOperation } from './ams-failure.js';
+import { currentAttempt, type Attempt } from './attempt.js';
+import { ownSubscription } from './ownership.js';
 
 export interface SubscriptionSnapshot {
   id: string;
   values: SubscriptionValues;
+  /** The attempt that answered: above 1, an earlier attempt's request may still land in AMS. */
+  attempt?: number;
 }
 
 export type DeleteOutcome = { outcome: 'deleted' | 'already-gone' } | { outcome: 'left-untouched'; status: string };
 
-function snapshot(sub: Subscription): SubscriptionSnapshot {
+function snapshot(sub: Subscription, attempt?: Attempt): SubscriptionSnapshot {
   return {
     id: sub.id,
     values: {
@@ -21,15 +27,22 @@ function snapshot(sub: Subscription): SubscriptionSnapshot {
       console_url: sub.console_url,
       status: sub.status,
     },
+    ...(attempt ? { attempt: attempt.number } : {}),
   };
 }
 
-async function guarded<T>(operation: AmsOperation, call: () => Promise<T>): Promise<T> {
+async function guarded<T>(attempt: Attempt, operation: AmsOperation, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    attempt.throwIfCancelled();
     throw toApplicationFailure(error, operation);
   }
+}
+
+/** AMS itself says the subscription does not exist: 404 with OCM's error code (a proxy's page proves nothing). */
+function isOcmNotFound(error: unknown): boolean {
+  return error instanceof AmsApiError && error.status === 404 && error.code === OCM_NOT_FOUND_CODE;
 }
 
 function patchFor(field: SubscriptionField, value: string): SubscriptionPatch {
@@ -41,6 +54,17 @@ function patchFor(field: SubscriptionField, value: string): SubscriptionPatch {
 }
 
 export function createSubscriptionActivities(ams: AmsClient) {
+  /** GET the subscription; undefined only when AMS confirms it is gone. */
+  async function read(attempt: Attempt, subscriptionId: string): Promise<Subscription | undefined> {
+    try {
+      return await ams.getSubscription(subscriptionId, attempt.call());
+    } catch (error) {
+      attempt.throwIfCancelled();
+      if (isOcmNotFound(error)) return undefined;
+      throw toApplicationFailure(error, 'get');
+    }
+  }
+
   return {
     /** Reuse the cluster's subscription if AMS has one (a lost response, a retry), else reserve one. */
     async ensureSubscription(input: {
@@ -48,21 +72,43 @@ export function createSubscriptionActivities(ams: AmsClient) {
       displayName: string;
       accountUsername: string;
     }): Promise<SubscriptionSnapshot & { reused: boolean }> {
-      const existing = await guarded('lookup', () => ams.findSubscriptionByClusterId(input.clusterId));
+      const attempt = currentAttempt();
+      const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
+      const existing = ownSubscription(found, input.clusterId, input.accountUsername);
       if (existing) {
         log.info('reusing existing AMS subscription', { clusterId: input.clusterId, subscriptionId: existing.id });
-        return { ...snapshot(existing), reused: true };
+        return { ...snapshot(existing, attempt), reused: true };
       }
-      const { subscriptionId } = await guarded('create', () => ams.createClusterAuthorization(input));
-      const created = await guarded('get', () => ams.getSubscription(subscriptionId));
+      // Only this call's 4xx is a refusal of the registration (see ams-failure.ts).
+      const { subscriptionId } = await guarded(attempt, 'create', () => ams.createClusterAuthorization(input, attempt.call()));
       log.info('reserved AMS subscription', { clusterId: input.clusterId, subscriptionId });
-      return { ...snapshot(created), reused: false };
+      let created: Subscription | undefined;
+      try {
+        created = await read(attempt, subscriptionId);
+      } catch (error) {
+        log.warn('could not read the new subscription back; answering what was reserved', { subscriptionId, error: String(error) });
+      }
+      // AMS reserved it: answer its id even if the read failed (or lags), never a failure that looks like a refusal.
+      const values = created ? snapshot(created).values : { display_name: input.displayName, status: 'Reserved' };
+      return { id: subscriptionId, values, attempt: attempt.number, reused: false };
     },
 
     /** Find the cluster's subscription without creating one (deletion before create finished). */
-    async findSubscription(input: { clusterId: string }): Promise<SubscriptionSnapshot | null> {
-      const found = await guarded('lookup', () => ams.findSubscriptionByClusterId(input.clusterId));
-      return found ? snapshot(found) : null;
+    async findSubscription(input: { clusterId: string; accountUsername?: string }): Promise<SubscriptionSnapshot | null> {
+      const attempt = currentAttempt();
+      const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
+      const own = ownSubscription(found, input.clusterId, input.accountUsername || undefined);
+      return own ? snapshot(own, attempt) : null;
+    },
+
+    /** Read the subscription as AMS has it now. */
+    async readSubscription(input: { subscriptionId: string }): Promise<SubscriptionSnapshot> {
+      const attempt = currentAttempt();
+      const current = await read(attempt, input.subscriptionId);
+      if (!current) {
+        throw toApplicationFailure(new Error(`subscription ${input.subscriptionId} is gone (404 ${OCM_NOT_FOUND_CODE})`), 'get', 'not-found');
+      }
+      return snapshot(current, attempt);
     },
 
     /** PATCH one field; returns the subscription as AMS now has it. */
@@ -71,37 +117,36 @@ export function createSubscriptionActivities(ams: AmsClient) {
       field: SubscriptionField;
       value: string;
     }): Promise<SubscriptionSnapshot> {
+      const attempt = currentAttempt();
       const patch = patchFor(input.field, input.value);
-      const updated = await guarded('patch', () => ams.patchSubscription(input.subscriptionId, patch));
-      return snapshot(updated);
+      try {
+        return snapshot(await ams.patchSubscription(input.subscriptionId, patch, attempt.call()), attempt);
+      } catch (error) {
+        attempt.throwIfCancelled();
+        if (!(error instanceof AmsApiError && error.status === 404)) throw toApplicationFailure(error, 'patch');
+        // One 404 (a proxy's page, a routing blip) must not stop all patching for ever: ask AMS.
+        const current = await read(attempt, input.subscriptionId);
+        if (current) throw toApplicationFailure(error, 'patch', 'transient');
+        throw toApplicationFailure(error, 'patch', 'not-found');
+      }
     },
 
     /** Delete only what AMS itself says is Reserved; an Active (or later) one is left untouched. */
     async deleteReservedSubscription(input: { subscriptionId: string }): Promise<DeleteOutcome> {
-      let current: Subscription;
-      try {
-        current = await ams.getSubscription(input.subscriptionId);
-      } catch (error) {
-        const failure = toApplicationFailure(error, 'get');
-        if (isNotFound(failure)) return { outcome: 'already-gone' };
-        throw failure;
-      }
+      const attempt = currentAttempt();
+      const current = await read(attempt, input.subscriptionId);
+      if (!current) return { outcome: 'already-gone' };
       if (current.status !== 'Reserved') return { outcome: 'left-untouched', status: current.status };
       try {
-        await ams.deleteSubscription(input.subscriptionId);
+        await ams.deleteSubscription(input.subscriptionId, attempt.call());
       } catch (error) {
-        const failure = toApplicationFailure(error, 'delete');
-        if (isNotFound(failure)) return { outcome: 'already-gone' };
-        throw failure;
+        attempt.throwIfCancelled();
+        if (isOcmNotFound(error)) return { outcome: 'already-gone' };
+        throw toApplicationFailure(error, 'delete');
       }
       return { outcome: 'deleted' };
     },
   };
-}
-
-function isNotFound(failure: { details?: unknown[] | null }): boolean {
-  const info = failure.details?.[0] as { category?: string } | undefined;
-  return info?.category === 'not-found';
 }
 
 export type SubscriptionActivities = ReturnType<typeof createSubscriptionActivities>;

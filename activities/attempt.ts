@@ -1,0 +1,35 @@
+// One activity attempt's hold on its AMS requests: each request heartbeats first
+// (so cancellation reaches the attempt, and a dead worker is noticed within the
+// heartbeat timeout) and is aborted when the attempt is cancelled or reaches its
+// deadline, so no late POST or PATCH leaves this process after Temporal gave up.
+import { CancelledFailure, Context } from '@temporalio/activity';
+import type { AmsCallOptions } from '../ams/types.js';
+
+/** Requests stop this long before the attempt's start-to-close deadline, so the failure is ours, not a timeout. */
+export const DEADLINE_MARGIN_MS = 2_000;
+
+export interface Attempt {
+  /** Heartbeat, then the options for one AMS request. */
+  call(): AmsCallOptions;
+  /** Which attempt this is (1 = first): a retried attempt's predecessor may still land. */
+  number: number;
+  /** Throws CancelledFailure if the attempt was cancelled (not timed out) while a request ran. */
+  throwIfCancelled(): void;
+}
+
+export function currentAttempt(): Attempt {
+  const context = Context.current();
+  const { startToCloseTimeoutMs, attempt } = context.info;
+  const deadline = AbortSignal.timeout(Math.max(1_000, startToCloseTimeoutMs - DEADLINE_MARGIN_MS));
+  const signal = AbortSignal.any([context.cancellationSignal, deadline]);
+  return {
+    number: attempt,
+    call() {
+      context.heartbeat();
+      return { signal };
+    },
+    throwIfCancelled() {
+      if (context.cancellationSignal.aborted) throw new CancelledFailure('activity cancelled while calling AMS');
+    },
+  };
+}
