@@ -5,7 +5,7 @@ import { ClusterLifecycleClient } from './cluster-client.js';
 
 export async function connectLifecycleClient(
   config: TemporalConfig = loadTemporalConfig(),
-  options: { registrationWaitSeconds?: number; connectTimeout?: string } = {},
+  options: { registrationWaitSeconds?: number; callTimeoutMs?: number; connectTimeout?: string } = {},
 ): Promise<{ lifecycle: ClusterLifecycleClient; client: Client; close: () => Promise<void> }> {
   const { connectTimeout, ...clientOptions } = options;
   const connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls, connectTimeout });

@@ -60,3 +60,49 @@ export class RegistrationPendingError extends ClusterLifecycleError {
     );
   }
 }
+
+/**
+ * The cluster's run is closed without a deletion (an operator terminated or cancelled it,
+ * or AMS refused its registration): signals have nowhere to go. registerCluster starts it again.
+ */
+export class ClusterNotRunningError extends ClusterLifecycleError {
+  override name = 'ClusterNotRunningError';
+  constructor(
+    readonly clusterId: string,
+    /** How the run ended: 'refused', 'terminated', 'canceled', 'failed', 'timed_out'. */
+    readonly ended: string,
+  ) {
+    super(
+      ended === 'refused'
+        ? `cluster ${clusterId} is not registered: AMS refused its registration (registerCluster tries again)`
+        : `the run of cluster ${clusterId} was ${ended.replace('_', ' ')} by an operator (registerCluster starts it again)`,
+    );
+  }
+}
+
+/**
+ * Why a call got no answer in time: nobody polls the task queue, the workers did not
+ * answer, Temporal did not, or the server cannot tell (it does not list pollers).
+ */
+export type NoAnswerReason = 'no-worker' | 'worker-did-not-answer' | 'temporal-unreachable' | 'unknown';
+
+/** No answer within the call's deadline. The installer's API never hangs: it gets this instead. */
+export class LifecycleTimeoutError extends ClusterLifecycleError {
+  override name = 'LifecycleTimeoutError';
+  constructor(
+    readonly operation: string,
+    readonly clusterId: string,
+    readonly timeoutMs: number,
+    readonly reason: NoAnswerReason,
+    readonly taskQueue: string,
+    options?: { cause?: unknown },
+  ) {
+    const why = {
+      'no-worker': `no worker is polling task queue '${taskQueue}' (is the ams-lifecycle worker running?)`,
+      'worker-did-not-answer': `workers poll task queue '${taskQueue}' but none answered in time`,
+      'temporal-unreachable': 'Temporal did not answer (is it reachable?)',
+      unknown: `no worker answered on task queue '${taskQueue}' (is the ams-lifecycle worker running?)`,
+    }[reason];
+    super(`${operation} for cluster ${clusterId}: no answer within ${Math.round(timeoutMs / 100) / 10} s: ${why}`, options);
+  }
+}

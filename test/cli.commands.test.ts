@@ -134,13 +134,24 @@ describe('lifecycle commands', () => {
 });
 
 describe('failures and their exit codes', () => {
-  it('an unknown cluster: exit 3 for status, signals and delete', async () => {
+  it('an unknown cluster: exit 3 for status and signals; delete still makes sure AMS holds nothing Reserved', async () => {
     const unknown = randomUUID();
-    for (const args of [['status', unknown], ['rename', unknown, 'x'], ['installed', unknown], ['delete', unknown]]) {
+    for (const args of [['status', unknown], ['rename', unknown, 'x'], ['installed', unknown]]) {
       const { code, stderr } = await cli(...args);
       assert.equal(code, EXIT.notFound, args.join(' '));
       assert.equal(stderr, `ams-lifecycle: cluster ${unknown} is not registered`);
     }
+    const { code, stdout } = await cli('--json', 'delete', unknown);
+    assert.equal(code, EXIT.ok);
+    assert.deepEqual(JSON.parse(stdout), { ok: true, clusterId: unknown, event: 'deleted', by: 'user', alreadyDeleted: false });
+  });
+
+  it('no worker polls the task queue: exit 9 within the deadline, saying so', async () => {
+    const started = Date.now();
+    const { code, stderr } = await cli('--timeout', '2', '--task-queue', 'nobody-polls-this', 'register', randomUUID(), '--name', 'n', '--account', 'alice', '--wait', '1');
+    assert.equal(code, EXIT.timeout, stderr);
+    assert.match(stderr, /no answer within 3 s: no worker is polling task queue 'nobody-polls-this'/);
+    assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
   });
 
   it('registration refused by AMS (quota): exit 5 with the AMS error', async () => {

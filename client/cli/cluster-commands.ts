@@ -62,7 +62,7 @@ const SIGNAL_COMMANDS: SignalCommand[] = [
     event: 'install failed',
     payload: (_arg, opts) => [installFailedSchema, opts.reason === undefined ? {} : { reason: opts.reason }],
     send: (l, id, _arg, opts) => l.markInstallFailed(id, opts.reason),
-    option: ['--reason <text>', 'why it failed (kept in the workflow, at most 2000 characters)'],
+    option: ['--reason <text>', 'why it failed (kept in the workflow state and shown in its details, at most 2000 characters)'],
   },
   {
     usage: 'restart-install <clusterId>',
@@ -110,7 +110,10 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
 
   program
     .command('delete <clusterId>')
-    .description('the cluster is deleted: a Reserved subscription is deleted, an Active one left untouched; exit 0 if already deleted')
+    .description(
+      'the cluster is deleted: a Reserved subscription is deleted, an Active one left untouched; exit 0 if already deleted ' +
+        '(a cluster whose run was closed or forgotten gets a short run that does it)',
+    )
     .addOption(new Option('--by <who>', 'who deleted it').choices(['user', 'garbage-collection']).default('user'))
     .action(async (clusterId: string, opts: { by: DeletedBy }, command: Command) => {
       precheck('delete', [clusterIdSchema, { clusterId }]);

@@ -11,6 +11,8 @@ export interface GlobalOptions {
   address?: string;
   namespace?: string;
   taskQueue?: string;
+  /** --timeout: seconds each call may take. */
+  timeout?: number;
 }
 
 const OVERRIDES = [
@@ -53,7 +55,10 @@ export interface TemporalSession {
 }
 
 /** Connects (failing fast with a clear error when Temporal cannot be reached). */
-export async function openSession(config: TemporalConfig, options: { registrationWaitSeconds?: number } = {}): Promise<TemporalSession> {
+export async function openSession(
+  config: TemporalConfig,
+  options: { registrationWaitSeconds?: number; callTimeoutMs?: number } = {},
+): Promise<TemporalSession> {
   try {
     return { config, ...(await connectLifecycleClient(config, { ...options, connectTimeout: '5s' })) };
   } catch (error) {

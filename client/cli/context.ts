@@ -23,7 +23,9 @@ export async function withSession<T>(
   task: (session: TemporalSession) => Promise<T>,
   options: { registrationWaitSeconds?: number } = {},
 ): Promise<T> {
-  const session = await openSession(temporalConfigFor(ctx.io.env, globalsOf(command)), options);
+  const globals = globalsOf(command);
+  const callTimeoutMs = globals.timeout === undefined ? undefined : globals.timeout * 1000;
+  const session = await openSession(temporalConfigFor(ctx.io.env, globals), { ...options, ...(callTimeoutMs ? { callTimeoutMs } : {}) });
   try {
     return await task(session);
   } finally {

@@ -4,7 +4,9 @@ import { CommanderError } from 'commander';
 import {
   ClusterDeletedError,
   ClusterNotFoundError,
+  ClusterNotRunningError,
   InvalidInputError,
+  LifecycleTimeoutError,
   RegistrationPendingError,
   RegistrationRefusedError,
 } from '../errors.js';
@@ -19,6 +21,8 @@ export const EXIT = {
   refused: 5,
   pending: 6,
   demoMismatch: 7,
+  notRunning: 8,
+  timeout: 9,
 } as const;
 
 export const EXIT_CODES_HELP = `
@@ -31,7 +35,9 @@ Exit codes:
   4  cluster already deleted (its workflow has finished)
   5  registration refused by AMS (quota, 400, 409): nothing was reserved
   6  registration pending: AMS unreachable, the workflow keeps retrying; run register again later
-  7  demo: the AMS state differs from what the design says it must be`;
+  7  demo: the AMS state differs from what the design says it must be
+  8  the cluster's run was ended by an operator or its registration refused: register it again
+  9  no answer in time (--timeout): no worker polls the task queue, or Temporal is unreachable`;
 
 /** A failure the CLI reports on its own terms (exit code and a stable code word). */
 export class CliError extends Error {
@@ -76,6 +82,12 @@ export function describeFailure(error: unknown): CliFailure {
   }
   if (error instanceof ClusterDeletedError) {
     return fail(EXIT.deleted, 'cluster-deleted', error.message, { clusterId: error.clusterId });
+  }
+  if (error instanceof ClusterNotRunningError) {
+    return fail(EXIT.notRunning, 'cluster-not-running', error.message, { clusterId: error.clusterId, ended: error.ended });
+  }
+  if (error instanceof LifecycleTimeoutError) {
+    return fail(EXIT.timeout, 'timeout', error.message, { clusterId: error.clusterId, reason: error.reason, taskQueue: error.taskQueue });
   }
   if (error instanceof RegistrationRefusedError) {
     return fail(EXIT.refused, 'registration-refused', error.message, { clusterId: error.clusterId, amsError: error.amsError });

@@ -6,6 +6,7 @@ import { addClusterCommands } from './cluster-commands.js';
 import type { CommandContext } from './context.js';
 import { addDemoCommand } from './demo-command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { integerBetween } from './parsers.js';
 import { addServiceCommands } from './service-commands.js';
 
 const CONNECTION_VARIABLES = [
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--address <host:port>', 'Temporal frontend address (TEMPORAL_ADDRESS)')
     .option('--namespace <namespace>', 'Temporal namespace (TEMPORAL_NAMESPACE)')
     .option('--task-queue <queue>', 'task queue of the workers (TEMPORAL_TASK_QUEUE)')
+    .option('--timeout <seconds>', 'deadline of each call to Temporal; register waits --wait on top (default 10)', integerBetween(1, 3600))
     .configureOutput({
       writeOut: (text) => ctx.io.out(text.replace(/\n$/, '')),
       writeErr: (text) => ctx.io.err(text.replace(/\n$/, '')),
