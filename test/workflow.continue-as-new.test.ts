@@ -1,20 +1,15 @@
 // A cluster lives for weeks: the workflow continues as new before its history
 // grows long, and carries its whole state across.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import type { clusterSubscription } from '../workflows/index.js';
 import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
-import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import { eventually, newClusterId, describeOnServers, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
-before(async () => {
-  h = await startLifecycleHarness();
-});
-after(async () => {
-  await h?.close();
-});
+const use = (harness: LifecycleHarness) => (h = harness);
 
-describe('continue-as-new', () => {
+describeOnServers('continue-as-new', {}, use, () => {
   it('keeps desired, applied, errors and ignored inputs across runs, and the cluster keeps working', async () => {
     const clusterId = newClusterId();
     const externalId = newClusterId();

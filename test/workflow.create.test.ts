@@ -1,19 +1,23 @@
 // Creating the subscription: no duplicates after a lost response, deletion while
 // the create is still retrying, and AMS refusals reaching the caller cleanly.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, it } from 'node:test';
 import { RegistrationRefusedError } from '../client/index.js';
 import { classifyAmsError } from '../activities/index.js';
 import type { WorkflowResult } from '../workflows/definitions.js';
-import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import {
+  describeOnServers,
+  eventually,
+  newClusterId,
+  startLifecycleHarness,
+  type LifecycleHarness,
+} from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
-before(async () => {
-  h = await startLifecycleHarness({ registrationWaitSeconds: 2 });
-});
-after(async () => {
-  await h?.close();
-});
+const use = (harness: LifecycleHarness) => (h = harness);
+const BOTH = { registrationWaitSeconds: 2 };
+/** For tests that wait out AMS backoffs of many minutes. */
+const TIME_SKIPPING = { registrationWaitSeconds: 2, servers: ['time-skipping'] } as const;
 beforeEach(async () => {
   await h.admin.clearFaults();
 });
@@ -24,7 +28,7 @@ const result = (clusterId: string) => h.lifecycle.handle(clusterId).result() as 
 const subscriptionsOf = async (clusterId: string) =>
   (await h.admin.state()).subscriptions.filter((s) => s.cluster_id === clusterId);
 
-describe('creating the subscription', () => {
+describeOnServers('creating the subscription', BOTH, use, () => {
   it('a lost response on create (AMS committed, the answer never came) makes no duplicate', async () => {
     const clusterId = newClusterId();
     await h.admin.addFault({ kind: 'commit_then_drop', route: CREATE, method: 'POST', count: 1 });
@@ -48,7 +52,9 @@ describe('creating the subscription', () => {
     assert.equal(done.deletion?.outcome, 'never-created');
     assert.equal((await subscriptionsOf(clusterId)).length, 0);
   });
+});
 
+describeOnServers('creating the subscription, while AMS fails for minutes', TIME_SKIPPING, use, () => {
   it('deletion while the create is retrying after AMS did commit: the subscription is found and deleted', async () => {
     const clusterId = newClusterId();
     // The POST commits but its answer is lost; from then on the lookups fail too.
@@ -71,9 +77,10 @@ describe('creating the subscription', () => {
   });
 });
 
-describe('registration refused by AMS', () => {
+describeOnServers('registration refused by AMS', BOTH, use, (server) => {
   it('quota exceeded (403 ExcessResources) comes back as a clear error and the run ends cleanly; a later retry may succeed', async () => {
     const local = await startLifecycleHarness({
+      server,
       emulator: { quotas: [{ max_clusters: 0, status: 403 }] },
     });
     try {
@@ -99,6 +106,22 @@ describe('registration refused by AMS', () => {
     }
   });
 
+  it('an account AMS does not know is refused end to end', async () => {
+    const clusterId = newClusterId();
+    const refused = await h.lifecycle
+      .registerCluster({ clusterId, displayName: 'stranger', accountUsername: 'nobody-known' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(refused instanceof RegistrationRefusedError, `refused: ${String(refused)}`);
+    assert.equal(refused.amsError?.category, 'refused');
+    assert.equal(((await result(clusterId)) as WorkflowResult).phase, 'refused');
+    assert.equal((await subscriptionsOf(clusterId)).length, 0);
+  });
+});
+
+describeOnServers('registration while AMS rate-limits', TIME_SKIPPING, use, () => {
   it('quota answered with 429 is retried (a rate limit may pass), not refused', async () => {
     const clusterId = newClusterId();
     await h.admin.setQuota({ max_clusters: 0, status: 429 });
@@ -120,23 +143,9 @@ describe('registration refused by AMS', () => {
       { what: 'registration once the limit is lifted' },
     );
   });
-
-  it('an account AMS does not know is refused end to end', async () => {
-    const clusterId = newClusterId();
-    const refused = await h.lifecycle
-      .registerCluster({ clusterId, displayName: 'stranger', accountUsername: 'nobody-known' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    assert.ok(refused instanceof RegistrationRefusedError, `refused: ${String(refused)}`);
-    assert.equal(refused.amsError?.category, 'refused');
-    assert.equal(((await result(clusterId)) as WorkflowResult).phase, 'refused');
-    assert.equal((await subscriptionsOf(clusterId)).length, 0);
-  });
 });
 
-describe('how AMS answers are classified (real errors from the emulator)', () => {
+describeOnServers('how AMS answers are classified (real errors from the emulator)', TIME_SKIPPING, use, () => {
   async function errorOf(call: () => Promise<unknown>): Promise<unknown> {
     return call().then(
       () => assert.fail('expected AMS to refuse'),

@@ -1,18 +1,13 @@
 // Each lifecycle path of the design, end to end: client → Temporal test server →
 // worker → real AMS client → AMS emulator over HTTP.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { ClusterDeletedError, ClusterNotFoundError } from '../client/index.js';
 import type { WorkflowResult } from '../workflows/definitions.js';
-import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import { eventually, newClusterId, describeOnServers, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
-before(async () => {
-  h = await startLifecycleHarness();
-});
-after(async () => {
-  await h?.close();
-});
+const use = (harness: LifecycleHarness) => (h = harness);
 
 const register = (clusterId: string, displayName = 'prod-east') =>
   h.lifecycle.registerCluster({ clusterId, displayName, accountUsername: 'alice' });
@@ -24,7 +19,7 @@ async function patches(clusterId: string): Promise<string[]> {
   return entries.filter((e) => e.status === 200).map((e) => e.path);
 }
 
-describe('cluster lifecycle', () => {
+describeOnServers('cluster lifecycle', {}, use, () => {
   it('registration reserves a subscription with the design values and answers its id', async () => {
     const clusterId = newClusterId();
     const { subscriptionId, workflowId } = await register(clusterId);
@@ -110,6 +105,7 @@ describe('cluster lifecycle', () => {
   it('garbage collection of an installed cluster leaves its Active subscription', async () => {
     const clusterId = newClusterId();
     const { subscriptionId } = await register(clusterId);
+    await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId()); // Active waits for it
     await h.lifecycle.markInstalled(clusterId);
     await h.lifecycle.deleteCluster(clusterId, 'garbage-collection');
     const done = await result(clusterId);
@@ -143,7 +139,7 @@ describe('cluster lifecycle', () => {
   });
 });
 
-describe('re-registration', () => {
+describeOnServers('re-registration', {}, use, () => {
   it('after an operator terminated the run, registering again starts a fresh run with the same subscription', async () => {
     const clusterId = newClusterId();
     const first = await register(clusterId);

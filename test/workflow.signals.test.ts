@@ -1,18 +1,13 @@
 // Signals in any order, any number of times, and bad payloads: the latest value
 // of each field wins, unchanged values make no call, bad input is named and ignored.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { InvalidInputError } from '../client/index.js';
 import { DISPLAY_NAME_MAX } from '../workflows/validation.js';
-import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import { eventually, newClusterId, describeOnServers, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
-before(async () => {
-  h = await startLifecycleHarness();
-});
-after(async () => {
-  await h?.close();
-});
+const use = (harness: LifecycleHarness) => (h = harness);
 
 const CONSOLE = 'https://console-openshift-console.apps.c1.example.com';
 const settled = (clusterId: string) =>
@@ -22,7 +17,7 @@ const settled = (clusterId: string) =>
 const patchesOf = async (clusterId: string) =>
   (await h.admin.requests({ cluster_id: clusterId, method: 'PATCH' })).filter((e) => e.status === 200).length;
 
-describe('signal order and repetition', () => {
+describeOnServers('signal order and repetition', {}, use, () => {
   it('signals out of order end in the same AMS state as in order', async () => {
     const clusterId = newClusterId();
     const externalId = newClusterId();
@@ -70,7 +65,7 @@ describe('signal order and repetition', () => {
   });
 });
 
-describe('bad input', () => {
+describeOnServers('bad input', {}, use, () => {
   const clusterId = newClusterId();
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     ['cluster id not a UUID', () => h.lifecycle.registerCluster({ clusterId: 'abc', displayName: 'n', accountUsername: 'a' }), /clusterId: must be a UUID/],

@@ -1,7 +1,9 @@
-// Everything a workflow test needs, all real: the Java time-skipping Temporal
-// server, the AMS emulator over HTTP, the real AMS client and a worker running
-// the real workflow bundle. One harness per test file; close() stops it all.
+// Everything a workflow test needs, all real: a Temporal server (the Java
+// time-skipping test server, or the CLI's dev server where the real server's
+// client semantics matter), the AMS emulator over HTTP, the real AMS client and a
+// worker running the real workflow bundle. close() stops it all.
 import { randomUUID } from 'node:crypto';
+import { after, before, describe } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAmsClient, type AmsClientOptions } from '../../ams/index.js';
@@ -10,7 +12,7 @@ import { ClusterLifecycleClient } from '../../client/index.js';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 import { bundleWorkflows, createClusterWorker } from '../../worker/create-worker.js';
-import { startTimeSkippingServer } from './temporal-env.js';
+import { startDevServer, startTimeSkippingServer } from './temporal-env.js';
 
 // Keep test output readable: SDK logs only from ERROR up (activity failures are expected here) (install once per process).
 let runtimeInstalled = false;
@@ -27,7 +29,25 @@ export function workflowBundle(): Promise<{ code: string }> {
   return bundle;
 }
 
+/**
+ * `time-skipping`: the Java test server, whose timers skip ahead (days of outage in seconds).
+ * `dev`: the Temporal CLI dev server, a real server: what it decides about starts,
+ * updates, signals to closed runs and continue-as-new is what production sees.
+ */
+export const SERVERS = ['time-skipping', 'dev'] as const;
+export type ServerKind = (typeof SERVERS)[number];
+
+export interface HarnessOptions {
+  server?: ServerKind;
+  emulator?: EmulatorOptions;
+  startWorker?: boolean;
+  registrationWaitSeconds?: number;
+  /** Deadline of one client call (the library's callTimeoutMs). */
+  callTimeoutMs?: number;
+}
+
 export interface LifecycleHarness {
+  server: ServerKind;
   env: TestWorkflowEnvironment;
   emulator: RunningEmulator;
   admin: EmulatorAdmin;
@@ -45,12 +65,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startLifecycleHarness(
-  options: { emulator?: EmulatorOptions; startWorker?: boolean; registrationWaitSeconds?: number } = {},
-): Promise<LifecycleHarness> {
+export async function startLifecycleHarness(options: HarnessOptions = {}): Promise<LifecycleHarness> {
   quietRuntime();
+  const server = options.server ?? 'time-skipping';
   const emulator = await startEmulator({ logger: false, ...options.emulator });
-  const env = await startTimeSkippingServer();
+  const env = server === 'dev' ? await startDevServer() : await startTimeSkippingServer();
   const taskQueue = `test-${randomUUID()}`;
   const workers: RunningWorker[] = [];
 
@@ -85,6 +104,7 @@ export async function startLifecycleHarness(
   if (options.startWorker !== false) await startWorker();
 
   return {
+    server,
     env,
     emulator,
     admin: new EmulatorAdmin(emulator.url),
@@ -93,6 +113,7 @@ export async function startLifecycleHarness(
       client: env.client,
       taskQueue,
       registrationWaitSeconds: options.registrationWaitSeconds ?? 10,
+      ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
     }),
     taskQueue,
     startWorker,
@@ -103,6 +124,33 @@ export async function startLifecycleHarness(
       await emulator.close();
     },
   };
+}
+
+/**
+ * Defines `suite` once per server (test names say which), each with its own harness,
+ * handed to `use` before the suite's tests run. For every test that needs no time
+ * skipping: the real server is where client semantics differ from the test server.
+ */
+export function describeOnServers(
+  title: string,
+  options: HarnessOptions & { servers?: readonly ServerKind[] },
+  use: (h: LifecycleHarness) => void,
+  suite: (server: ServerKind) => void,
+): void {
+  const { servers = SERVERS, ...harnessOptions } = options;
+  for (const server of servers) {
+    describe(`${title} [${server} server]`, () => {
+      let h: LifecycleHarness | undefined;
+      before(async () => {
+        h = await startLifecycleHarness({ ...harnessOptions, server });
+        use(h);
+      });
+      after(async () => {
+        await h?.close();
+      });
+      suite(server);
+    });
+  }
 }
 
 /** Poll (real time) until `probe` yields a value `accept` likes; fails with the last value seen. */
