@@ -2,7 +2,7 @@
 
 import type { EmulatorClock } from './clock.js';
 import type { Account, Directory } from './directory.js';
-import type { FaultRegistry } from './faults.js';
+import type { FaultAction, FaultRegistry } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import type { RequestLog } from './request-log.js';
 import type { Store } from './store.js';
@@ -26,10 +26,8 @@ export interface RequestState {
   clusterId?: string;
   subscriptionId?: string;
   faultIds: string[];
-  /** commit_then_drop: run the handler, then close the socket instead of answering. */
-  dropAfterCommit: boolean;
-  /** reset: close the socket once the body is read, before the handler runs. */
-  resetBeforeHandler: boolean;
+  /** What the deciding fault rule does; the hooks after onRequest act on it. */
+  fault?: FaultAction;
   logged: boolean;
 }
 

@@ -1,11 +1,21 @@
-// Fault injection: rules matched per route pattern and method, applied before the
-// request reaches its handler (or, for commit_then_drop, after the handler ran).
+// Fault injection: rules matched per route pattern and method, decided before the
+// request is authenticated; the pipeline (pipeline.ts) carries out what they decide.
 
 import { z } from 'zod';
 import type { EmulatorClock } from './clock.js';
 
-export const FAULT_KINDS = ['error', 'rate_limit', 'latency', 'reset', 'commit_then_drop', 'outage'] as const;
+export const FAULT_KINDS = ['error', 'rate_limit', 'latency', 'reset', 'commit_then_drop', 'outage', 'answer'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Characters Node accepts in a header value (anything else throws when the answer is sent). */
+const headerValue = z.string().max(8192).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must be a valid HTTP header value');
+/** HTTP token characters (RFC 9110, 5.6.2). */
+const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be an HTTP header name');
+/** Set from `contentType` and the body: the answer's framing stays the emulator's. */
+const RESERVED_HEADERS = ['content-type', 'content-length', 'transfer-encoding'];
+const ANSWER_ONLY = ['body', 'contentType', 'headers'] as const;
+/** Statuses HTTP sends without a body. */
+const bodiless = (status: number) => status < 200 || status === 204 || status === 304;
 
 export const faultRuleSchema = z
   .strictObject({
@@ -14,8 +24,20 @@ export const faultRuleSchema = z
     route: z.string().min(1).max(500).optional(),
     /** HTTP method or `*`. Default `*`. */
     method: z.string().regex(/^([A-Za-z]+|\*)$/, 'must be an HTTP method or *').optional(),
-    /** error: 500, 502 or 503 (default 500). */
-    status: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
+    /** error: 500, 502 or 503 (default 500). answer: any status 100-599 (required). */
+    status: z.int().min(100).max(599).optional(),
+    /** answer: the body sent as is (default empty). */
+    body: z.string().max(65_536).optional(),
+    /** answer: the Content-Type (default none, or text/plain when there is a body). */
+    contentType: headerValue.min(1).optional(),
+    /** answer: more headers, at most 20 (Content-Type goes in `contentType`). */
+    headers: z
+      .record(headerName, headerValue)
+      .refine((headers) => Object.keys(headers).length <= 20, 'must have at most 20 headers')
+      .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.includes(name.toLowerCase())), {
+        message: `must not set ${RESERVED_HEADERS.join(', ')} (use contentType for the first)`,
+      })
+      .optional(),
     /** rate_limit: the Retry-After header in seconds (default 1). */
     retryAfterSeconds: z.int().min(0).max(86_400).optional(),
     /** latency: delay added before the request is handled. */
@@ -28,9 +50,18 @@ export const faultRuleSchema = z
     from: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((rule) => rule.kind !== 'latency' || rule.latencyMs !== undefined, {
-    message: 'is required for latency faults',
-    path: ['latencyMs'],
+  .superRefine((rule, issues) => {
+    const problem = (field: string, message: string) => issues.addIssue({ code: 'custom', path: [field], message });
+    if (rule.kind === 'latency' && rule.latencyMs === undefined) problem('latencyMs', 'is required for latency faults');
+    if (rule.kind === 'error' && rule.status !== undefined && ![500, 502, 503].includes(rule.status)) {
+      problem('status', 'must be 500, 502 or 503 for error faults');
+    }
+    if (rule.kind !== 'answer') {
+      for (const field of ANSWER_ONLY) if (rule[field] !== undefined) problem(field, 'is only for answer faults');
+      return;
+    }
+    if (rule.status === undefined) problem('status', 'is required for answer faults');
+    else if (rule.body && bodiless(rule.status)) problem('body', `must be empty: HTTP sends a ${rule.status} without one`);
   });
 
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
@@ -48,7 +79,8 @@ export type FaultAction =
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'outage'; retryAfterSeconds?: number }
   | { kind: 'reset' }
-  | { kind: 'commit_then_drop' };
+  | { kind: 'commit_then_drop' }
+  | { kind: 'answer'; status: number; body: string; contentType?: string; headers: Record<string, string> };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -142,6 +174,16 @@ export class FaultRegistry {
           : { kind: 'outage', retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(rule.until) - now) / 1000)) };
       case 'reset':
         return { kind: 'reset' };
+      case 'answer': {
+        const contentType = rule.contentType ?? (rule.body ? 'text/plain' : undefined);
+        return {
+          kind: 'answer',
+          status: rule.status ?? 200,
+          body: rule.body ?? '',
+          ...(contentType !== undefined ? { contentType } : {}),
+          headers: rule.headers ?? {},
+        };
+      }
       default:
         return { kind: 'commit_then_drop' };
     }

@@ -2,7 +2,7 @@
 // request logging, JSON content type (204 included), and errors in the OCM envelope.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { authenticate } from './auth.js';
 import type { EmulatorContext } from './context.js';
@@ -54,7 +54,9 @@ function logRequest(ctx: EmulatorContext, request: FastifyRequest, status: numbe
   );
 }
 
-function faultError(action: Exclude<FaultAction, { kind: 'reset' | 'commit_then_drop' }>): ApiError {
+type Answer = Extract<FaultAction, { kind: 'answer' }>;
+
+function faultError(action: Extract<FaultAction, { kind: 'error' | 'rate_limit' | 'outage' }>): ApiError {
   switch (action.kind) {
     case 'error':
       return new ApiError(action.status, ERROR_CODES.general, `Emulated fault: server error ${action.status}`);
@@ -69,14 +71,19 @@ function faultError(action: Exclude<FaultAction, { kind: 'reset' | 'commit_then_
   }
 }
 
+/** The answer exactly as configured: a Buffer, since fastify would add a charset to a string. */
+function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
+  void reply.code(answer.status).headers(answer.headers);
+  if (answer.contentType !== undefined) void reply.header('content-type', answer.contentType);
+  return reply.send(answer.body === '' ? undefined : Buffer.from(answer.body));
+}
+
 async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise<void> {
   const path = pathOf(request.url);
   request.emu = {
     startedAt: performance.now(),
     admin: path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`),
     faultIds: [],
-    dropAfterCommit: false,
-    resetBeforeHandler: false,
     logged: false,
   };
   if (request.emu.admin) return;
@@ -84,13 +91,17 @@ async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise
   request.emu.faultIds = decision.ruleIds;
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   const action = decision.action;
-  if (action?.kind === 'reset') {
-    // Reset after the body is read (so the log knows the cluster) but before anything is done.
-    request.emu.resetBeforeHandler = true;
-    return;
+  request.emu.fault = action;
+  switch (action?.kind) {
+    case 'reset':
+    case 'answer':
+      // Carried out once the body is read (so the log knows the cluster), unauthenticated.
+      return;
+    case 'error':
+    case 'rate_limit':
+    case 'outage':
+      throw faultError(action);
   }
-  if (action?.kind === 'commit_then_drop') request.emu.dropAfterCommit = true;
-  else if (action) throw faultError(action);
   if (path.startsWith('/api/')) request.emu.account = await authenticate(ctx, request);
 }
 
@@ -134,22 +145,26 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
   app.addHook('preHandler', async (request, reply) => {
     if (request.emu.admin) return;
     deriveClusterId(ctx, request);
-    if (request.emu.resetBeforeHandler) {
+    const fault = request.emu.fault;
+    if (fault?.kind === 'reset') {
       logRequest(ctx, request, 0, 'reset');
       reply.hijack();
       request.raw.socket.destroy();
       return;
     }
+    if (fault?.kind === 'answer') return sendAnswer(reply, fault);
     ctx.store.reconcile();
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    const fault = request.emu?.fault;
+    if (fault?.kind === 'answer') return payload;
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // A 204 too: ocm-sdk-go 0.1.83-0.1.397 refuses any answer without it, so a DELETE
     // would fail on the caller's side although it was done (ams-wire.md, Envelopes).
     else if (reply.statusCode === 204) reply.header('content-type', 'application/json');
-    if (request.emu?.dropAfterCommit) {
+    if (fault?.kind === 'commit_then_drop') {
       logRequest(ctx, request, 0, 'dropped');
       request.raw.socket?.destroy();
     }
@@ -161,6 +176,8 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    // A body fastify could not read (bad JSON, too large) does not stop an answer fault.
+    if (request.emu?.fault?.kind === 'answer') return void sendAnswer(reply, request.emu.fault);
     const apiError = toApiError(error);
     if (apiError.status === 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'unhandled emulator error');
     void reply.code(apiError.status).headers(apiError.headers).send(errorBody(apiError));
