@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { EmulatorClock } from './clock.js';
 
-export const FAULT_KINDS = ['error', 'rate_limit', 'latency', 'reset', 'commit_then_drop', 'outage', 'answer'] as const;
+export const FAULT_KINDS = ['error', 'rate_limit', 'latency', 'reset', 'commit_then_drop', 'outage', 'answer', 'late_commit'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Characters Node accepts in a header value (anything else throws when the answer is sent). */
@@ -40,7 +40,7 @@ export const faultRuleSchema = z
       .optional(),
     /** rate_limit: the Retry-After header in seconds (default 1). */
     retryAfterSeconds: z.int().min(0).max(86_400).optional(),
-    /** latency: delay added before the request is handled. */
+    /** latency: delay added before the request is handled; late_commit: how long the request is held. */
     latencyMs: z.int().min(0).max(600_000).optional(),
     /** Probability in [0, 1] that a matching request is hit. */
     rate: z.number().min(0).max(1).optional(),
@@ -52,7 +52,9 @@ export const faultRuleSchema = z
   })
   .superRefine((rule, issues) => {
     const problem = (field: string, message: string) => issues.addIssue({ code: 'custom', path: [field], message });
-    if (rule.kind === 'latency' && rule.latencyMs === undefined) problem('latencyMs', 'is required for latency faults');
+    if ((rule.kind === 'latency' || rule.kind === 'late_commit') && rule.latencyMs === undefined) {
+      problem('latencyMs', `is required for ${rule.kind} faults`);
+    }
     if (rule.kind === 'error' && rule.status !== undefined && ![500, 502, 503].includes(rule.status)) {
       problem('status', 'must be 500, 502 or 503 for error faults');
     }
@@ -80,7 +82,8 @@ export type FaultAction =
   | { kind: 'outage'; retryAfterSeconds?: number }
   | { kind: 'reset' }
   | { kind: 'commit_then_drop' }
-  | { kind: 'answer'; status: number; body: string; contentType?: string; headers: Record<string, string> };
+  | { kind: 'answer'; status: number; body: string; contentType?: string; headers: Record<string, string> }
+  | { kind: 'late_commit'; latencyMs: number };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -184,6 +187,8 @@ export class FaultRegistry {
           headers: rule.headers ?? {},
         };
       }
+      case 'late_commit':
+        return { kind: 'late_commit', latencyMs: rule.latencyMs ?? 0 };
       default:
         return { kind: 'commit_then_drop' };
     }

@@ -153,6 +153,10 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
       return;
     }
     if (fault?.kind === 'answer') return sendAnswer(reply, fault);
+    // Held here, once the body is read: fastify runs the handler even if the client
+    // has gone meanwhile, as an AMS that finishes a request its caller gave up on.
+    // The timer does not keep a closed emulator's process alive.
+    if (fault?.kind === 'late_commit') await sleep(fault.latencyMs, undefined, { ref: false });
     ctx.store.reconcile();
   });
 
@@ -167,6 +171,9 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
     if (fault?.kind === 'commit_then_drop') {
       logRequest(ctx, request, 0, 'dropped');
       request.raw.socket?.destroy();
+    } else if (fault?.kind === 'late_commit' && reply.raw.destroyed) {
+      // No onResponse comes for a client that has gone.
+      logRequest(ctx, request, reply.statusCode, 'late');
     }
     return payload;
   });

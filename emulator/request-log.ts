@@ -1,7 +1,8 @@
 // Every API and token request the emulator receives (admin calls excluded), so tests
 // and benchmarks can count AMS calls per cluster.
 
-export type RequestOutcome = 'answered' | 'reset' | 'dropped';
+/** `late`: handled (status is the handler's) after the client had gone (late_commit). */
+export type RequestOutcome = 'answered' | 'reset' | 'dropped' | 'late';
 
 export interface RequestLogEntry {
   seq: number;

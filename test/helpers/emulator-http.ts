@@ -22,6 +22,8 @@ export interface CallOptions {
   rawBody?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** To give up on the call, as a client with a timeout does. */
+  signal?: AbortSignal;
 }
 
 export interface TestEmulator {
@@ -59,7 +61,12 @@ export async function call(baseUrl: string, method: string, path: string, option
     headers['content-type'] = options.contentType ?? 'application/json';
     body = options.rawBody ?? JSON.stringify(options.body);
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const text = await response.text();
   let parsed: unknown;
   try {
