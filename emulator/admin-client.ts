@@ -2,9 +2,9 @@
 // benchmarks of the whole project.
 
 import type { ClockState } from './clock.js';
-import type { FaultRule, FaultRuleInput } from './faults.js';
+import type { FaultKind, FaultRule, FaultRuleInput } from './faults.js';
 import type { QuotaRule } from './options.js';
-import type { RequestFilter, RequestLogEntry } from './request-log.js';
+import type { RequestFilter, RequestLogEntry, RequestOutcome } from './request-log.js';
 import type { StateDump } from './store.js';
 import type { Subscription } from './wire.js';
 
@@ -52,6 +52,11 @@ export class EmulatorAdmin {
     return parsed as T;
   }
 
+  /**
+   * Adds a fault rule (emulator/README.md, Fault rules), e.g.
+   * `{ kind: 'answer', status: 502, contentType: 'text/html', body: '<html>…' }` or
+   * `{ kind: 'late_commit', route: '/api/accounts_mgmt/v1/subscriptions/:id', method: 'PATCH', latencyMs: 1500 }`.
+   */
   addFault(rule: FaultRuleInput): Promise<FaultRule> {
     return this.#call('POST', '/faults', rule);
   }
@@ -107,4 +112,15 @@ export class EmulatorAdmin {
   }
 }
 
-export type { ClockState, FaultRule, FaultRuleInput, QuotaRule, RequestFilter, RequestLogEntry, StateDump, Subscription };
+export type {
+  ClockState,
+  FaultKind,
+  FaultRule,
+  FaultRuleInput,
+  QuotaRule,
+  RequestFilter,
+  RequestLogEntry,
+  RequestOutcome,
+  StateDump,
+  Subscription,
+};

@@ -27,7 +27,7 @@ export {
   type UserConfig,
 } from './options.js';
 export type { FaultKind, FaultRule, FaultRuleInput } from './faults.js';
-export type { RequestLogEntry, RequestFilter } from './request-log.js';
+export type { RequestLogEntry, RequestFilter, RequestOutcome } from './request-log.js';
 export type { StateDump } from './store.js';
 export { TOKEN_PATH } from './routes/token.js';
 
