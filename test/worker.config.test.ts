@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadWorkerConfig } from '../worker/config.js';
-import { clusterFields, createLogger } from '../worker/logger.js';
+import { clusterFields, createLogger, sdkLogLevel } from '../worker/logger.js';
 
 const base = { AMS_URL: 'https://api.openshift.com', AMS_CLIENT_ID: 'assisted-installer', AMS_CLIENT_SECRET: 's3cret' };
 
@@ -94,6 +94,13 @@ describe('worker logs', () => {
     assert.equal(fields.clusterId, '6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
     assert.equal('taskToken' in fields, false, 'activity task tokens stay out of the logs');
     assert.equal(fields.workflowId, 'cluster-subscription-6f1f8a9e-2a43-4d4b-9f59-0a4c0b7f3f10');
+  });
+
+  it("follow LOG_LEVEL in the SDK's own logs too; silent means nothing (it used to mean INFO)", () => {
+    assert.deepEqual(
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map(sdkLogLevel),
+      ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'ERROR', undefined],
+    );
   });
 
   it('redact secrets', () => {

@@ -31,7 +31,7 @@ export const CONFIG_VARIABLES = {
   },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: 'Activities one worker runs at once' },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
-  LOG_LEVEL: { default: 'info', doc: 'pino level: trace, debug, info, warn, error' },
+  LOG_LEVEL: { default: 'info', doc: "pino level: trace, debug, info, warn, error, fatal, silent (the SDK's own logs follow it)" },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;

@@ -32,15 +32,22 @@ export function clusterFields(meta: LogMetadata | undefined): Record<string, unk
     : fields;
 }
 
+/** The SDK's level for a pino level; undefined for 'silent', which logs nothing at all. */
+export function sdkLogLevel(level: string): LogLevel | undefined {
+  const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
+  return levels[level];
+}
+
 let installed = false;
 
 /** Route SDK logs to pino. Runtime.install may only run once per process. */
 export function installSdkLogger(logger: Logger): void {
   if (installed) return;
   installed = true;
+  const level = sdkLogLevel(logger.level);
   Runtime.install({
-    logger: new DefaultLogger(pino.levels.labels[logger.levelVal]?.toUpperCase() as LogLevel ?? 'INFO', (entry) => {
-      logger[PINO_LEVEL[entry.level]](clusterFields(entry.meta), entry.message);
+    logger: new DefaultLogger(level ?? 'ERROR', (entry) => {
+      if (level) logger[PINO_LEVEL[entry.level]](clusterFields(entry.meta), entry.message);
     }),
   });
 }
