@@ -12,6 +12,7 @@ import {
   type WorkflowIdReusePolicy,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   clusterStateQuery,
@@ -68,7 +69,9 @@ export interface ClusterLifecycleClientOptions {
 export const CLIENT_DEFAULTS = { taskQueue: TASK_QUEUE_DEFAULT, registrationWaitSeconds: 30, callTimeoutMs: 10_000 } as const;
 
 /** A registration meets a closed run or a hand-over this many times at most before the error stands. */
-const REGISTRATION_ROUNDS = 4;
+const REGISTRATION_ROUNDS = 10;
+/** Before asking again after a hand-over: the old run needs a moment to continue as new. */
+const HANDOVER_PAUSE_MS = 200;
 
 export interface RegisterResult {
   subscriptionId: string;
@@ -124,6 +127,7 @@ export class ClusterLifecycleClient {
           const next = await this.afterRegistrationError(registration.clusterId, error);
           if (round >= REGISTRATION_ROUNDS) throw error;
           if (next === 'allow-duplicate') reuse = 'ALLOW_DUPLICATE';
+          if (next === 'handover') await sleep(HANDOVER_PAUSE_MS * round);
         }
       }
     });
@@ -144,14 +148,14 @@ export class ClusterLifecycleClient {
   }
 
   /** Throws the error the installer should see, or says how to try again. */
-  private async afterRegistrationError(clusterId: string, error: unknown): Promise<'retry' | 'allow-duplicate'> {
+  private async afterRegistrationError(clusterId: string, error: unknown): Promise<'retry' | 'handover' | 'allow-duplicate'> {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const [info, marker] = (error.cause.details ?? []) as [AmsErrorInfo | undefined, unknown];
       switch (error.cause.type) {
         case FailureTypes.registrationRefused:
           throw new RegistrationRefusedError(clusterId, info);
         case FailureTypes.registrationPending:
-          if (marker === HANDOVER) return 'retry'; // the next run answers
+          if (marker === HANDOVER) return 'handover'; // the next run answers
           throw new RegistrationPendingError(clusterId, info);
         case FailureTypes.clusterDeleted:
           throw new ClusterDeletedError(clusterId);

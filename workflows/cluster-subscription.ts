@@ -154,7 +154,10 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
     }
     publish();
     if (backoffSeconds > 0) {
-      await wf.sleep(`${backoffSeconds}s`, { summary: describeBackoff(work, state, backoffSeconds) });
+      const summary = describeBackoff(work, state, backoffSeconds);
+      // Rules 2: a run that must continue as new (and a registration waiting on that) need not sit out the backoff.
+      if (S.hardened(state)) await wf.condition(shouldContinueAsNew, `${backoffSeconds}s`, { summary });
+      else await wf.sleep(`${backoffSeconds}s`, { summary });
     }
   }
   publish();
