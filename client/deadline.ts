@@ -2,10 +2,8 @@
 // even when no worker polls the task queue (a deploy, a crash), where an update or a
 // query would otherwise wait inside Temporal for ever. The error says why.
 import { isGrpcCancelledError, isGrpcDeadlineError, isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { LifecycleTimeoutError, type NoAnswerReason } from './errors.js';
-
-const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+import { workflowPollers } from './pollers.js';
 
 /** How long the diagnosis after a timeout may take. */
 const DIAGNOSIS_MS = 1_500;
@@ -56,14 +54,8 @@ function isDeadline(error: unknown): boolean {
 /** Asks Temporal who polls the task queue, to tell "no worker" from "no answer". */
 async function whyNoAnswer({ client, taskQueue }: DeadlineScope): Promise<NoAnswerReason> {
   try {
-    const { pollers } = await client.withDeadline(Date.now() + DIAGNOSIS_MS, () =>
-      client.workflowService.describeTaskQueue({
-        namespace: client.options.namespace,
-        taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      }),
-    );
-    return (pollers ?? []).length === 0 ? 'no-worker' : 'worker-did-not-answer';
+    const pollers = await client.withDeadline(Date.now() + DIAGNOSIS_MS, () => workflowPollers(client, taskQueue));
+    return pollers.length === 0 ? 'no-worker' : 'worker-did-not-answer';
   } catch (error) {
     // The time-skipping test server does not implement DescribeTaskQueue.
     return isGrpcServiceError(error) && error.code === GRPC_UNIMPLEMENTED ? 'unknown' : 'temporal-unreachable';

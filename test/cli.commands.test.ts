@@ -13,7 +13,7 @@ import { EXIT, runCli } from '../client/cli.js';
 import { EmulatorAdmin } from '../emulator/admin-client.js';
 import { GLOBEX_ORG_ID } from '../emulator/index.js';
 import type { StackInfo } from '../scripts/dev/banner.js';
-import { workflowPollers } from '../scripts/dev/task-queue.js';
+import { workflowPollers } from '../client/pollers.js';
 import type { ClusterStateView } from '../workflows/definitions.js';
 import { startEmbeddedStack, type EmbeddedStack } from './helpers/embedded-stack.js';
 import { eventually } from './helpers/lifecycle-harness.js';

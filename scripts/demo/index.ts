@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
-import { workflowPollers } from '../dev/task-queue.js';
+import { workflowPollers } from '../../client/pollers.js';
 import { driveLife } from './drive.js';
 import { planDemo, type ClusterLife } from './plan.js';
 import { mapWithConcurrency } from './pool.js';
