@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import { RegistrationPendingError, RegistrationRefusedError } from '../../client/index.js';
-import type { WorkflowResult } from '../../workflows/definitions.js';
 import { workflowIdForCluster } from '../../workflows/definitions.js';
 import type { clusterSubscription } from '../../workflows/index.js';
 import { eventually, newClusterId, type LifecycleHarness } from '../../test/helpers/lifecycle-harness.js';
+import { HARDENED_SCENARIOS } from './scenarios-hardened.js';
+import { CONSOLE, CREATE, deleteAndExpect, finish, register, settledOn, SUBSCRIPTION, successfulPatches } from './steps.js';
 
 export interface Scenario {
   name: string;
@@ -19,36 +20,7 @@ export interface Scenario {
   run(h: LifecycleHarness, clusterId: string): Promise<void>;
 }
 
-const SUBSCRIPTION = '/api/accounts_mgmt/v1/subscriptions/:id';
-const CREATE = '/api/accounts_mgmt/v1/cluster_authorizations';
-const CONSOLE = 'https://console-openshift-console.apps.replay.example.com';
-
-const register = (h: LifecycleHarness, clusterId: string, displayName: string) =>
-  h.lifecycle.registerCluster({ clusterId, displayName, accountUsername: 'alice' });
-
-const finish = async (h: LifecycleHarness, clusterId: string) =>
-  (await h.lifecycle.handle(clusterId).result()) as WorkflowResult;
-
-/** Waits until AMS shows the display name and the workflow has nothing left to do. */
-const settledOn = (h: LifecycleHarness, clusterId: string, displayName: string) =>
-  eventually(
-    () => h.lifecycle.getClusterState(clusterId),
-    (s) => s.pending.length === 0 && s.applied.display_name === displayName,
-    { what: `'${displayName}' applied and no pending AMS work` },
-  );
-
-async function successfulPatches(h: LifecycleHarness, clusterId: string): Promise<number> {
-  const entries = await h.admin.requests({ cluster_id: clusterId, method: 'PATCH' });
-  return entries.filter((e) => e.status === 200).length;
-}
-
-async function deleteAndExpect(h: LifecycleHarness, clusterId: string, by: 'user' | 'garbage-collection', outcome: string) {
-  await h.lifecycle.deleteCluster(clusterId, by);
-  const done = await finish(h, clusterId);
-  assert.equal(done.deletion?.outcome, outcome, `deletion outcome of ${clusterId}`);
-}
-
-export const SCENARIOS: Scenario[] = [
+const FIRST_SCENARIOS: Scenario[] = [
   {
     name: 'happy-path',
     description: 'register, openshift id, console URL, installed (Active); user deletion leaves the Active subscription',
@@ -96,7 +68,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'ams-outage-recovery',
     description:
-      'PATCHes fail with 503 for 6 hours (backoff to the 10-minute cap), then with 429 Retry-After 1 day for 2 days; ' +
+      'PATCHes fail with 503 for 6 hours (backoff to the 10-minute cap), then with 429 Retry-After 1 day (capped to 1 hour) for 2 days; ' +
       'renames and an openshift id sent meanwhile land once AMS is back, one PATCH each',
     async run(h, clusterId) {
       const { subscriptionId } = await register(h, clusterId, 'outage-0');
@@ -109,7 +81,7 @@ export const SCENARIOS: Scenario[] = [
       await h.env.sleep('6 hours');
       await h.admin.addFault({ kind: 'rate_limit', route: SUBSCRIPTION, method: 'PATCH', retryAfterSeconds: 86_400 });
       await h.admin.removeFault(outage.id);
-      // Retry-After: the activity's own attempts a day apart, then the workflow's day-long durable backoff.
+      // Retry-After (a day, capped by the AMS client to an hour): the activity's attempts, then the workflow's durable backoff.
       await h.env.sleep('50 hours');
       assert.equal((await h.lifecycle.getClusterState(clusterId)).lastError?.status, 429);
       await h.admin.clearFaults();
@@ -132,9 +104,10 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'delete-active',
-    description: 'installed (Active) without id or console URL; user deletion leaves the subscription',
+    description: 'installed (Active) with an openshift id but no console URL; user deletion leaves the subscription',
     async run(h, clusterId) {
       const { subscriptionId } = await register(h, clusterId, 'active');
+      await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId()); // since rules 2, Active waits for it
       await h.lifecycle.markInstalled(clusterId);
       await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.status === 'Active', { what: 'Active' });
       await deleteAndExpect(h, clusterId, 'user', 'left-untouched');
@@ -226,3 +199,5 @@ export const SCENARIOS: Scenario[] = [
     },
   },
 ];
+
+export const SCENARIOS: Scenario[] = [...FIRST_SCENARIOS, ...HARDENED_SCENARIOS];

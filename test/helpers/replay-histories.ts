@@ -11,7 +11,7 @@ import { historyFromProtoJson } from './replay-proto-json.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 export const MANIFEST_FILE = 'manifest.json';
 
-/** The lifecycle scenarios issue 5 requires at least one history of. */
+/** The lifecycle scenarios issues 5 and 8 require at least one history of. */
 export const REQUIRED_SCENARIOS = [
   'happy-path',
   'failure-and-restart',
@@ -23,6 +23,13 @@ export const REQUIRED_SCENARIOS = [
   'continue-as-new',
   'refused-registration',
   'ignored-bad-signals',
+  'stale-not-reverted',
+  'late-signal-after-deletion',
+  'active-held',
+  'late-write-verified',
+  'late-create-after-deletion',
+  'deletion-run',
+  'registration-handover',
 ] as const;
 
 const entrySchema = z.strictObject({
