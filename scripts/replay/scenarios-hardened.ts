@@ -100,15 +100,15 @@ export const HARDENED_SCENARIOS: Scenario[] = [
       await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
         taskQueue: h.taskQueue,
         workflowId: workflowIdForCluster(clusterId),
-        args: [{ clusterId, displayName: 'hand-0', accountUsername: 'alice', maxHistoryEvents: 20 }],
+        args: [{ clusterId, displayName: 'hand-0', accountUsername: 'alice', maxHistoryEvents: 30 }],
       });
       const waiting = register(h, clusterId, 'hand-0').catch((e: unknown) => e);
-      for (let i = 1; i <= 8; i++) await h.lifecycle.renameCluster(clusterId, `hand-${i}`);
+      for (let i = 1; i <= 10; i++) await h.lifecycle.renameCluster(clusterId, `hand-${i}`);
       await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.continuedAsNew >= 1, { what: 'the hand-over', timeoutMs: 30_000 });
       assert.ok((await waiting) instanceof RegistrationPendingError);
       await h.admin.clearFaults();
       await eventually(() => register(h, clusterId, 'hand-0'), () => true, { what: 'the registration', timeoutMs: 60_000 });
-      await settledOn(h, clusterId, 'hand-8');
+      await settledOn(h, clusterId, 'hand-10');
       await deleteAndExpect(h, clusterId, 'user', 'deleted');
     },
   },

@@ -136,7 +136,7 @@ const FIRST_SCENARIOS: Scenario[] = [
   },
   {
     name: 'continue-as-new',
-    description: 'maxHistoryEvents 40: renames one by one hand over to new runs; install and deletion finish the chain',
+    description: 'maxHistoryEvents 40: renames one by one hand over to new runs; openshift id, install and deletion finish the chain',
     async run(h, clusterId) {
       await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
         taskQueue: h.taskQueue,
@@ -149,6 +149,7 @@ const FIRST_SCENARIOS: Scenario[] = [
         await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.display_name === `can-${i}`);
       }
       await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.continuedAsNew >= 2, { what: 'two hand-overs' });
+      await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId()); // since rules 2, Active waits for it
       await h.lifecycle.markInstalled(clusterId);
       await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.status === 'Active', { what: 'Active' });
       await deleteAndExpect(h, clusterId, 'user', 'left-untouched');
