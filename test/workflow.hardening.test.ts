@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import { RegistrationRefusedError } from '../client/index.js';
 import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
+import type { clusterSubscription } from '../workflows/index.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -50,6 +51,46 @@ describeOnServers('what AMS owns', {}, use, () => {
     assert.equal(state.ams?.status, 'Stale', 'the run shows what AMS says');
     const described = await h.lifecycle.handle(clusterId).describe();
     assert.equal(described.searchAttributes.AmsSubscriptionStatus?.[0], 'Stale');
+  });
+});
+
+describeOnServers('an old run handed over by continue-as-new', {}, use, () => {
+  it('its carried state (rules 1) continues under rules 2: Stale is left alone', async () => {
+    const clusterId = newClusterId();
+    const externalId = newClusterId();
+    const { subscriptionId } = await h.ams.createClusterAuthorization({ clusterId, displayName: 'old', accountUsername: 'alice' });
+    await h.ams.patchSubscription(subscriptionId, { external_cluster_id: externalId });
+    await h.ams.patchSubscription(subscriptionId, { status: 'Active' });
+    const values = { display_name: 'old', external_cluster_id: externalId, status: 'Active' };
+    const registration = { clusterId, displayName: 'old', accountUsername: 'alice' };
+    // What a run started before the hardening carries: no `rules`, `applied` is AMS's whole answer.
+    const carriedState = {
+      registration,
+      phase: 'installed' as const,
+      subscriptionId,
+      desired: { ...values },
+      applied: { ...values },
+      refusedValues: {},
+      failures: 0,
+      amsCalls: 3,
+      rejectedInputs: [],
+      continuedAsNew: 1,
+    };
+    await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
+      taskQueue: h.taskQueue,
+      workflowId: workflowIdForCluster(clusterId),
+      args: [{ ...registration, carriedState }],
+    });
+    await h.admin.advanceClock(2 * 86_400);
+    const before = await successfulPatches(clusterId);
+    await h.lifecycle.renameCluster(clusterId, 'new-name');
+    const state = await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.applied.display_name === 'new-name', {
+      what: 'the rename',
+    });
+    assert.equal(state.rules, 2);
+    await settled(clusterId);
+    assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale');
+    assert.equal(await successfulPatches(clusterId), before + 1, 'only the rename');
   });
 });
 
