@@ -72,7 +72,9 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
     publishSearchAttributes(state);
   }
 
-  setHandlers({ state, now, publish, handingOver: shouldContinueAsNew });
+  // Set once the loop has decided to continue as new and waits for handlers to finish.
+  let handingOver = false;
+  setHandlers({ state, now, publish, handingOver: () => handingOver });
 
   async function perform(work: PendingWork): Promise<void> {
     const summary = describeWork(work, state);
@@ -120,6 +122,7 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
   publish();
   while (!S.isTerminal(state)) {
     if (shouldContinueAsNew()) {
+      handingOver = true;
       await wf.condition(wf.allHandlersFinished);
       state.continuedAsNew += 1;
       return wf.continueAsNew<typeof clusterSubscription>({ ...registration, carriedState: state, maxHistoryEvents });

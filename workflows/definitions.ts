@@ -40,6 +40,8 @@ export interface AmsErrorInfo {
   reason?: string;
   operationId?: string;
   retryAfterSeconds?: number;
+  /** The activity attempt that failed: above 1, an earlier attempt's request may still land. */
+  attempt?: number;
   /** Workflow time (ISO) at which the workflow saw it. */
   at?: string;
 }
@@ -74,7 +76,7 @@ export interface ClusterState {
   registration: ClusterRegistration;
   phase: Phase;
   subscriptionId?: string;
-  /** True once AMS has no subscription we could act on (404 on patch/delete). */
+  /** True once AMS confirmed (404 ACCT-MGMT-7) that the subscription is gone: no more patches. */
   subscriptionGone?: boolean;
   desired: Required<Pick<SubscriptionValues, 'display_name'>> & SubscriptionValues;
   /**
@@ -102,8 +104,11 @@ export interface ClusterState {
   continuedAsNew: number;
   /** The installer's last install failure (reason as given, capped). */
   installFailure?: { reason?: string; at: string };
-  /** Requests whose outcome is unknown; AMS is read again once they can no longer land (`until`). */
-  inFlight?: { until: string; create: boolean; writes: UncertainWrite[] };
+  /**
+   * Requests whose outcome is unknown: a POST that may still reserve until `createUntil`,
+   * PATCHes that may still land until `writesUntil` (AMS is read again after that).
+   */
+  inFlight?: { createUntil?: string; writesUntil?: string; writes: UncertainWrite[] };
 }
 
 export const DELETION_OUTCOMES = ['deleted', 'left-untouched', 'already-gone', 'never-created'] as const;

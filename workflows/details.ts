@@ -1,9 +1,9 @@
 // What an operator reads in the Web UI: the run's current details (Markdown) and
 // one-line summaries of each activity and timer. Pure functions of the state.
-// Every value from outside (names, accounts, URLs, AMS messages) is escaped: it is
-// data, never markup.
+// Every value from outside (names, accounts, URLs, AMS messages) is shown as inline
+// code: data, never markup, and never an autolink.
 import type { ClusterState, PendingWork, SubscriptionField } from './definitions.js';
-import { activeHeld, hardened, pendingWork } from './state.js';
+import { activeHeld, amsStatus, hardened, pendingWork } from './state.js';
 
 const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 
@@ -73,21 +73,28 @@ function fieldTable(state: ClusterState): string {
 // the rule takes that cut instead of the last line of text.
 export function renderDetails(state: ClusterState): string {
   const { registration: reg } = state;
-  const status = hardened(state) ? (state.ams?.status ?? state.applied.status) : state.applied.status;
+  const status = amsStatus(state);
   const subscription = state.subscriptionId
-    ? `${markdownCode(state.subscriptionId)} (${markdownText(status ?? '?')})`
+    ? `${markdownCode(state.subscriptionId)} (${status === undefined ? '?' : markdownCode(status)})`
     : 'not created yet';
-  const account = reg.accountUsername ? markdownText(reg.accountUsername) : '—';
+  const account = reg.accountUsername ? markdownCode(reg.accountUsername) : '—';
+  // First the static summary's facts: a run that continued as new has no static summary
+  // (the SDK cannot carry it), so its details say which cluster it is.
   const blocks = [
-    `**Phase:** ${state.phase} · **Cluster:** ${markdownCode(reg.clusterId)} · **Account:** ${account}`,
+    `**Phase:** ${state.phase} · **Cluster:** ${markdownCode(state.desired.display_name || '—')} ${markdownCode(reg.clusterId)} · **Account:** ${account}`,
     `**AMS subscription:** ${subscription}`,
     fieldTable(state),
   ];
   const pending = pendingWork(state);
-  blocks.push(
-    `**Pending AMS work:** ${pending.length ? pending.map((w) => markdownText(describeWork(w, state))).join('; ') : 'none'}`,
-  );
-  if (activeHeld(state)) blocks.push('**Active held** until AMS has the OpenShift cluster id (external\\_cluster\\_id).');
+  blocks.push(`**Pending AMS work:** ${pending.length ? pending.map((w) => markdownCode(describeWork(w, state))).join('; ') : 'none'}`);
+  if (activeHeld(state)) {
+    const refused = state.desired.external_cluster_id !== undefined && state.refusedValues.external_cluster_id === state.desired.external_cluster_id;
+    blocks.push(
+      refused
+        ? '**Active held:** AMS refused the OpenShift cluster id; Active follows once a new id is applied.'
+        : '**Active held** until AMS has the OpenShift cluster id (external\\_cluster\\_id).',
+    );
+  }
   if (state.subscriptionGone) blocks.push('**Subscription gone:** AMS no longer has it (404 confirmed); no more patches.');
   if (state.deletion) {
     const d = state.deletion;
@@ -95,21 +102,19 @@ export function renderDetails(state: ClusterState): string {
     blocks.push(`**Deletion:** by ${d.by} at ${when(d.requestedAt)} → ${d.outcome ?? 'in progress'}${recheck}`);
   }
   if (state.installFailure) {
-    const reason = state.installFailure.reason ? `: ${markdownText(state.installFailure.reason)}` : '';
+    const reason = state.installFailure.reason ? `: ${markdownCode(state.installFailure.reason)}` : '';
     blocks.push(`**Install failed** at ${when(state.installFailure.at)}${reason}`);
   }
-  if (state.refusal) blocks.push(`**Registration refused by AMS:** ${markdownText(state.refusal.message)}`);
+  if (state.refusal) blocks.push(`**Registration refused by AMS:** ${markdownCode(state.refusal.message)}`);
   if (state.lastError) {
     const e = state.lastError;
     const failing = state.failures > 0 ? `failing, ${state.failures} in a row` : 'recovered';
-    blocks.push(`**Last AMS error** at ${when(e.at)} (${e.operation}, ${failing}): ${markdownText(e.message)}`);
+    blocks.push(`**Last AMS error** at ${when(e.at)} (${e.operation}, ${failing}): ${markdownCode(e.message)}`);
   }
   const lastRejected = state.rejectedInputs.at(-1);
   if (lastRejected) {
     const { signal, field, rule } = lastRejected;
-    blocks.push(
-      `**Ignored input:** ${state.rejectedInputs.length} (last: ${markdownText(signal)} ${markdownText(field)}: ${markdownText(rule)})`,
-    );
+    blocks.push(`**Ignored input:** ${state.rejectedInputs.length} (last: ${markdownCode(`${signal} ${field}: ${rule}`)})`);
   }
   blocks.push('---');
   return blocks.join('\n\n');

@@ -41,9 +41,15 @@ export function handleFailure(state: ClusterState, work: PendingWork, error: Ams
       if (error.category === 'not-found') state.subscriptionGone = true;
       else S.recordRefusedValue(state, work.field, work.value);
       return 0;
+    case 'verify':
+      if (error.category !== 'not-found') return retryLater();
+      state.failures = 0;
+      state.subscriptionGone = true; // confirmed gone (ACCT-MGMT-7): nothing left to check
+      S.clearWrites(state);
+      return 0;
     default:
-      // A lookup, read or delete that AMS answers with a 4xx other than a confirmed 404
-      // is retried and shown, never labelled "gone": that would hide a leak.
+      // A lookup or delete that AMS answers with a 4xx is retried and shown, never
+      // labelled "gone" (the delete activity itself answers already-gone on a confirmed 404).
       return retryLater();
   }
 }

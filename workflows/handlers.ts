@@ -26,6 +26,7 @@ import {
   openshiftClusterIdSchema,
   registrationWaitSchema,
   renameSchema,
+  RULES_1_SCHEMAS,
   validate,
 } from './validation.js';
 
@@ -37,7 +38,7 @@ export interface HandlerContext {
   now(): string;
   /** Show the state in the Web UI (details, search attributes). */
   publish(): void;
-  /** The run wants to continue as new; waiting handlers should let it (rules 2). */
+  /** The run is about to continue as new; waiting handlers should let it (rules 2). */
   handingOver(): boolean;
 }
 
@@ -59,10 +60,13 @@ export function setHandlers(ctx: HandlerContext): void {
   }
 
   wf.setHandler(renameSignal, (p) => accept('rename', renameSchema, p, (v) => S.rename(state, v.displayName)));
+  const hardened = S.hardened(state);
+  const idSchema = hardened ? openshiftClusterIdSchema : RULES_1_SCHEMAS.openshiftClusterId;
+  const urlSchema = hardened ? consoleUrlSchema : RULES_1_SCHEMAS.consoleUrl;
   wf.setHandler(openshiftClusterIdSignal, (p) =>
-    accept('openshiftClusterId', openshiftClusterIdSchema, p, (v) => S.setOpenshiftClusterId(state, v.openshiftClusterId)),
+    accept('openshiftClusterId', idSchema, p, (v) => S.setOpenshiftClusterId(state, v.openshiftClusterId)),
   );
-  wf.setHandler(consoleUrlSignal, (p) => accept('consoleUrl', consoleUrlSchema, p, (v) => S.setConsoleUrl(state, v.consoleUrl)));
+  wf.setHandler(consoleUrlSignal, (p) => accept('consoleUrl', urlSchema, p, (v) => S.setConsoleUrl(state, v.consoleUrl)));
   wf.setHandler(installSucceededSignal, () => accept('installSucceeded', undefined, undefined, () => S.installSucceeded(state)));
   wf.setHandler(installFailedSignal, (p) =>
     accept('installFailed', installFailedSchema, p, (v) => S.installFailed(state, v?.reason, now())),

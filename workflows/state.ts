@@ -38,10 +38,16 @@ export function initialState(registration: ClusterRegistration, rules = RULES): 
   };
 }
 
-/** A run of the old rules handed over to a new run: the new run follows rules 2 from here. */
+/**
+ * A run of the old rules handed over to a new run: the new run follows rules 2 from here.
+ * Rules 1 kept AMS's whole answer as `applied`; a status AMS moved on from Active (Stale)
+ * was set by this service as Active, and must not be patched back.
+ */
 export function upgradeCarriedState(state: ClusterState): ClusterState {
   if (hardened(state)) return state;
-  return { ...state, rules: RULES, ams: { ...state.applied } };
+  const applied = { ...state.applied };
+  if (state.desired.status === 'Active' && applied.status !== undefined && applied.status !== 'Reserved') applied.status = 'Active';
+  return { ...state, rules: RULES, applied, ams: { ...state.applied } };
 }
 
 /** Patches in the order today's service sends them: fields first, Active last. */
@@ -77,9 +83,9 @@ function pendingPatches(state: ClusterState): PendingWork[] {
 
 /** Rules 2: once every patch is done, read AMS again where an uncertain write may have landed late. */
 function pendingVerify(state: ClusterState): PendingWork[] {
-  const inFlight = state.inFlight;
-  if (!inFlight?.writes.length || state.subscriptionId === undefined || state.subscriptionGone) return [];
-  return [{ kind: 'verify', notBefore: inFlight.until }];
+  const { writes = [], writesUntil } = state.inFlight ?? {};
+  if (!writes.length || !writesUntil || state.subscriptionId === undefined || state.subscriptionGone) return [];
+  return [{ kind: 'verify', notBefore: writesUntil }];
 }
 
 /** Everything still to do against AMS, in the order it will be done. */
@@ -90,7 +96,7 @@ export function pendingWork(state: ClusterState): PendingWork[] {
     if (deletion.recheckAfter !== undefined) return [{ kind: 'lookup', notBefore: deletion.recheckAfter }];
     if (deletion.outcome !== undefined) return [];
     if (state.subscriptionId === undefined) {
-      const settle = hardened(state) && state.inFlight?.create ? state.inFlight.until : undefined;
+      const settle = hardened(state) ? state.inFlight?.createUntil : undefined;
       return [settle ? { kind: 'lookup', notBefore: settle } : { kind: 'lookup' }];
     }
     // An installed cluster keeps its subscription: finish making it Active, then the
@@ -204,37 +210,41 @@ export function recordRefusal(state: ClusterState, error: AmsErrorInfo): void {
   state.phase = 'refused';
 }
 
-/** The status AMS has, as far as this run knows: what the Web UI lists. */
-export function appliedStatus(state: ClusterState): string | undefined {
-  if (state.deletion?.outcome === 'deleted') return 'Deleted';
+/** The status AMS last showed this run. */
+export function amsStatus(state: ClusterState): string | undefined {
   return hardened(state) ? (state.ams?.status ?? state.applied.status) : state.applied.status;
+}
+
+/** The status the Web UI lists: AMS's, or Deleted once this run deleted it. */
+export function appliedStatus(state: ClusterState): string | undefined {
+  return state.deletion?.outcome === 'deleted' ? 'Deleted' : amsStatus(state);
 }
 
 // ---- requests whose outcome is unknown (rules 2) ----
 
-/** Did a failed request possibly reach AMS? Refusals and rate limits did not change anything. */
+/**
+ * Did a failed request possibly reach AMS? Refusals and rate limits changed nothing; a
+ * network error, timeout or 5xx may have, and so may any attempt before a retried one.
+ */
 export function mayHaveLanded(error: AmsErrorInfo): boolean {
-  return error.category === 'transient' && (error.status === undefined || error.status >= 500);
+  const uncertain = error.category === 'transient' && (error.status === undefined || error.status >= 500);
+  return uncertain || (error.attempt ?? 1) > 1;
 }
 
-function markInFlight(state: ClusterState, until: string, change: { create?: boolean; write?: UncertainWrite }): void {
-  const current = state.inFlight ?? { until, create: false, writes: [] };
-  const writes = change.write ? [...current.writes, change.write].slice(-8) : current.writes;
-  state.inFlight = {
-    until: current.until > until ? current.until : until,
-    create: current.create || change.create === true,
-    writes,
-  };
-}
+const later = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
 
 /** A create may still land (a failed or retried attempt): a deletion must look again after `until`. */
 export function createUncertain(state: ClusterState, until: string): void {
-  if (hardened(state)) markInFlight(state, until, { create: true });
+  if (!hardened(state)) return;
+  const current = state.inFlight ?? { writes: [] };
+  state.inFlight = { ...current, createUntil: later(current.createUntil, until) };
 }
 
 /** A PATCH of this value may still land after a newer one: read AMS again after `until`. */
 export function writeUncertain(state: ClusterState, write: UncertainWrite, until: string): void {
-  if (hardened(state)) markInFlight(state, until, { write });
+  if (!hardened(state)) return;
+  const current = state.inFlight ?? { writes: [] };
+  state.inFlight = { ...current, writes: [...current.writes, write].slice(-8), writesUntil: later(current.writesUntil, until) };
 }
 
 /**
@@ -247,16 +257,20 @@ export function recordVerified(state: ClusterState, values: SubscriptionValues):
     if (values[field] === value && state.applied[field] !== value) state.applied[field] = value;
   }
   state.ams = { ...values };
-  if (state.inFlight) state.inFlight = { ...state.inFlight, writes: [] };
+  clearWrites(state);
+}
+
+/** The uncertain writes can no longer be checked (the subscription is gone). */
+export function clearWrites(state: ClusterState): void {
+  if (state.inFlight) state.inFlight = { ...state.inFlight, writes: [], writesUntil: undefined };
 }
 
 /** The deletion's outcome is known; if a create may still land after it, look once more later. */
 export function settleDeletion(state: ClusterState, outcome: NonNullable<ClusterState['deletion']>['outcome'], now: string): void {
   if (!state.deletion) return;
   state.deletion.outcome = outcome;
-  const until = state.inFlight?.create ? state.inFlight.until : undefined;
-  const recheck = hardened(state) && outcome !== 'left-untouched' && until !== undefined && until > now;
-  if (recheck) state.deletion.recheckAfter = until;
+  const until = state.inFlight?.createUntil;
+  if (hardened(state) && outcome !== 'left-untouched' && until !== undefined && until > now) state.deletion.recheckAfter = until;
 }
 
 /** The deletion's lookup answered: a subscription to act on, or none. */
@@ -264,7 +278,6 @@ export function recordLookup(state: ClusterState, found: { id: string; values: S
   const deletion = state.deletion;
   const recheck = deletion?.recheckAfter !== undefined;
   if (deletion) delete deletion.recheckAfter;
-  if (state.inFlight?.create && hardened(state) && now >= state.inFlight.until) state.inFlight.create = false;
   if (found) {
     if (recheck && found.id === state.subscriptionId && deletion?.outcome !== undefined) return;
     recordSubscription(state, found.id, found.values);
@@ -272,4 +285,6 @@ export function recordLookup(state: ClusterState, found: { id: string; values: S
   } else if (deletion && deletion.outcome === undefined) {
     deletion.outcome = 'never-created';
   }
+  // A lookup made once no POST can land any more settles the question for good.
+  if (state.inFlight?.createUntil !== undefined && now >= state.inFlight.createUntil) state.inFlight = { ...state.inFlight, createUntil: undefined };
 }

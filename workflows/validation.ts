@@ -9,11 +9,9 @@ export const CONSOLE_URL_MAX = 2048;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const anyCaseUuid = z.string({ error: 'must be a string' }).regex(UUID, { error: 'must be a UUID' });
 // Lower-cased, so 'ABC…' and 'abc…' are one cluster (one workflow id, one AMS cluster_id).
-const uuid = z
-  .string({ error: 'must be a string' })
-  .regex(UUID, { error: 'must be a UUID' })
-  .transform((s) => s.toLowerCase());
+const uuid = anyCaseUuid.transform((s) => s.toLowerCase());
 
 const displayName = z
   .string({ error: 'must be a string' })
@@ -29,12 +27,12 @@ const accountUsername = z
 
 // An absolute https URL with a host ('https:foo' and 'http://…' are refused). A pattern rather
 // than `new URL()` keeps the rule identical inside and outside the workflow sandbox.
-const consoleUrl = z
+const httpsUrl = z
   .string({ error: 'must be a string' })
   .refine((s) => s.length <= CONSOLE_URL_MAX, { error: `must be at most ${CONSOLE_URL_MAX} characters` })
-  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL' })
-  // Credentials in a URL would reach AMS, the history and the Web UI.
-  .refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)' });
+  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL' });
+// Credentials in a URL would reach AMS, the history and the Web UI.
+const consoleUrl = httpsUrl.refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)' });
 
 function hasUserInfo(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(s);
@@ -57,6 +55,15 @@ export const registrationSchema = z.strictObject({
 export const renameSchema = z.strictObject({ displayName });
 export const openshiftClusterIdSchema = z.strictObject({ openshiftClusterId: uuid });
 export const consoleUrlSchema = z.strictObject({ consoleUrl });
+
+/**
+ * The signal rules runs started before the hardening (rules 1) were recorded with: ids
+ * kept as sent, user-info not refused. Their replay must accept what they accepted.
+ */
+export const RULES_1_SCHEMAS = {
+  openshiftClusterId: z.strictObject({ openshiftClusterId: anyCaseUuid }),
+  consoleUrl: z.strictObject({ consoleUrl: httpsUrl }),
+} as const;
 export const INSTALL_FAILURE_REASON_MAX = 2000;
 export const installFailedSchema = z
   .strictObject({
