@@ -59,11 +59,20 @@ function isQuotaRefusal(error: AmsApiError): boolean {
 
 /**
  * The failure an activity throws: the workflow reads `details[0]` as AmsErrorInfo.
- * `category` overrides the classification where the activity knows more (a 404 it checked).
+ * `category` overrides the classification where the activity knows more (a 404 it checked);
+ * `attempt` tells the workflow whether earlier attempts' requests may still land.
  */
-export function toApplicationFailure(error: unknown, operation: AmsOperation, category?: AmsErrorCategory): ApplicationFailure {
+export function toApplicationFailure(
+  error: unknown,
+  operation: AmsOperation,
+  options: { category?: AmsErrorCategory; attempt?: number } = {},
+): ApplicationFailure {
   const classified = classifyAmsError(error, operation);
-  const info = category ? { ...classified, category } : classified;
+  const info: AmsErrorInfo = {
+    ...classified,
+    ...(options.category ? { category: options.category } : {}),
+    ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
+  };
   return ApplicationFailure.create({
     type: AMS_FAILURE_TYPE,
     message: info.message,

@@ -3,7 +3,10 @@
 // heartbeat timeout) and is aborted when the attempt is cancelled or reaches its
 // deadline, so no late POST or PATCH leaves this process after Temporal gave up.
 import { CancelledFailure, Context } from '@temporalio/activity';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { AmsCallOptions } from '../ams/types.js';
+import type { AmsErrorCategory } from '../workflows/definitions.js';
+import { toApplicationFailure, type AmsOperation } from './ams-failure.js';
 
 /** Requests stop this long before the attempt's start-to-close deadline, so the failure is ours, not a timeout. */
 export const DEADLINE_MARGIN_MS = 2_000;
@@ -13,8 +16,8 @@ export interface Attempt {
   call(): AmsCallOptions;
   /** Which attempt this is (1 = first): a retried attempt's predecessor may still land. */
   number: number;
-  /** Throws CancelledFailure if the attempt was cancelled (not timed out) while a request ran. */
-  throwIfCancelled(): void;
+  /** The failure to throw for an AMS error: CancelledFailure if the attempt was cancelled meanwhile. */
+  failure(error: unknown, operation: AmsOperation, category?: AmsErrorCategory): ApplicationFailure | CancelledFailure;
 }
 
 export function currentAttempt(): Attempt {
@@ -28,8 +31,9 @@ export function currentAttempt(): Attempt {
       context.heartbeat();
       return { signal };
     },
-    throwIfCancelled() {
-      if (context.cancellationSignal.aborted) throw new CancelledFailure('activity cancelled while calling AMS');
+    failure(error, operation, category) {
+      if (context.cancellationSignal.aborted) return new CancelledFailure('activity cancelled while calling AMS');
+      return toApplicationFailure(error, operation, { category, attempt });
     },
   };
 }

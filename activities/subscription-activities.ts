@@ -5,7 +5,7 @@ import { log } from '@temporalio/activity';
 import { AmsApiError } from '../ams/errors.js';
 import type { AmsClient, Subscription, SubscriptionPatch } from '../ams/types.js';
 import type { SubscriptionField, SubscriptionValues } from '../workflows/definitions.js';
-import { OCM_NOT_FOUND_CODE, toApplicationFailure, type AmsOperation } from './ams-failure.js';
+import { OCM_NOT_FOUND_CODE, type AmsOperation } from './ams-failure.js';
 import { currentAttempt, type Attempt } from './attempt.js';
 import { ownSubscription } from './ownership.js';
 
@@ -35,8 +35,7 @@ async function guarded<T>(attempt: Attempt, operation: AmsOperation, call: () =>
   try {
     return await call();
   } catch (error) {
-    attempt.throwIfCancelled();
-    throw toApplicationFailure(error, operation);
+    throw attempt.failure(error, operation);
   }
 }
 
@@ -59,9 +58,8 @@ export function createSubscriptionActivities(ams: AmsClient) {
     try {
       return await ams.getSubscription(subscriptionId, attempt.call());
     } catch (error) {
-      attempt.throwIfCancelled();
       if (isOcmNotFound(error)) return undefined;
-      throw toApplicationFailure(error, 'get');
+      throw attempt.failure(error, 'get');
     }
   }
 
@@ -106,7 +104,7 @@ export function createSubscriptionActivities(ams: AmsClient) {
       const attempt = currentAttempt();
       const current = await read(attempt, input.subscriptionId);
       if (!current) {
-        throw toApplicationFailure(new Error(`subscription ${input.subscriptionId} is gone (404 ${OCM_NOT_FOUND_CODE})`), 'get', 'not-found');
+        throw attempt.failure(new Error(`subscription ${input.subscriptionId} is gone (404 ${OCM_NOT_FOUND_CODE})`), 'get', 'not-found');
       }
       return snapshot(current, attempt);
     },
@@ -122,12 +120,11 @@ export function createSubscriptionActivities(ams: AmsClient) {
       try {
         return snapshot(await ams.patchSubscription(input.subscriptionId, patch, attempt.call()), attempt);
       } catch (error) {
-        attempt.throwIfCancelled();
-        if (!(error instanceof AmsApiError && error.status === 404)) throw toApplicationFailure(error, 'patch');
-        // One 404 (a proxy's page, a routing blip) must not stop all patching for ever: ask AMS.
-        const current = await read(attempt, input.subscriptionId);
-        if (current) throw toApplicationFailure(error, 'patch', 'transient');
-        throw toApplicationFailure(error, 'patch', 'not-found');
+        if (!(error instanceof AmsApiError && error.status === 404)) throw attempt.failure(error, 'patch');
+        // One 404 (a proxy's page, a routing blip) must not stop all patching for ever: ask
+        // AMS. Only its own 404 says gone; anything else, the read failing too, is retried.
+        const gone = await read(attempt, input.subscriptionId).then((current) => current === undefined, () => false);
+        throw attempt.failure(error, 'patch', gone ? 'not-found' : 'transient');
       }
     },
 
@@ -140,9 +137,8 @@ export function createSubscriptionActivities(ams: AmsClient) {
       try {
         await ams.deleteSubscription(input.subscriptionId, attempt.call());
       } catch (error) {
-        attempt.throwIfCancelled();
         if (isOcmNotFound(error)) return { outcome: 'already-gone' };
-        throw toApplicationFailure(error, 'delete');
+        throw attempt.failure(error, 'delete');
       }
       return { outcome: 'deleted' };
     },
