@@ -4,31 +4,21 @@
 // refused; a run Temporal cannot find is never taken for a refusal.
 import {
   Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
   type WorkflowHandle,
-  type WorkflowIdReusePolicy,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   clusterStateQuery,
   consoleUrlSignal,
   deletedSignal,
-  FailureTypes,
-  HANDOVER,
   installFailedSignal,
   installRestartedSignal,
   installSucceededSignal,
   openshiftClusterIdSignal,
-  registrationUpdate,
   renameSignal,
   TASK_QUEUE_DEFAULT,
   workflowIdForCluster,
-  type AmsErrorInfo,
   type ClusterRegistration,
   type ClusterStateView,
   type DeletedBy,
@@ -42,6 +32,7 @@ import {
   installFailedSchema,
   openshiftClusterIdSchema,
   registrationSchema,
+  REGISTRATION_WAIT_MAX_SECONDS,
   renameSchema,
   validate,
 } from '../workflows/validation.js';
@@ -52,10 +43,9 @@ import {
   ClusterNotFoundError,
   ClusterNotRunningError,
   InvalidInputError,
-  RegistrationPendingError,
-  RegistrationRefusedError,
 } from './errors.js';
-import { latestRun } from './latest-run.js';
+import { latestRun, startArgsOf } from './latest-run.js';
+import { register } from './registration.js';
 
 export interface ClusterLifecycleClientOptions {
   client: Client;
@@ -68,10 +58,6 @@ export interface ClusterLifecycleClientOptions {
 
 export const CLIENT_DEFAULTS = { taskQueue: TASK_QUEUE_DEFAULT, registrationWaitSeconds: 30, callTimeoutMs: 10_000 } as const;
 
-/** A registration meets a closed run or a hand-over this many times at most before the error stands. */
-const REGISTRATION_ROUNDS = 10;
-/** Before asking again after a hand-over: the old run needs a moment to continue as new. */
-const HANDOVER_PAUSE_MS = 200;
 
 export interface RegisterResult {
   subscriptionId: string;
@@ -97,8 +83,12 @@ export class ClusterLifecycleClient {
     this.taskQueue = options.taskQueue ?? CLIENT_DEFAULTS.taskQueue;
     this.registrationWaitSeconds = options.registrationWaitSeconds ?? CLIENT_DEFAULTS.registrationWaitSeconds;
     this.callTimeoutMs = options.callTimeoutMs ?? CLIENT_DEFAULTS.callTimeoutMs;
-    for (const [name, value] of Object.entries({ registrationWaitSeconds: this.registrationWaitSeconds, callTimeoutMs: this.callTimeoutMs })) {
-      if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ClusterLifecycleClientOptions.${name}: must be a number > 0, got ${String(value)}`);
+    const wait = this.registrationWaitSeconds;
+    if (!Number.isInteger(wait) || wait < 1 || wait > REGISTRATION_WAIT_MAX_SECONDS) {
+      throw new TypeError(`ClusterLifecycleClientOptions.registrationWaitSeconds: must be a whole number from 1 to ${REGISTRATION_WAIT_MAX_SECONDS}, got ${String(wait)}`);
+    }
+    if (!Number.isFinite(this.callTimeoutMs) || this.callTimeoutMs <= 0) {
+      throw new TypeError(`ClusterLifecycleClientOptions.callTimeoutMs: must be a number > 0, got ${String(this.callTimeoutMs)}`);
     }
   }
 
@@ -109,71 +99,12 @@ export class ClusterLifecycleClient {
   /** Starts (or finds) the cluster's workflow and resolves with its AMS subscription id. */
   async registerCluster(input: ClusterRegistration): Promise<RegisterResult> {
     const registration = check('registerCluster', registrationSchema, input);
-    const workflowId = workflowIdForCluster(registration.clusterId);
     const waitMs = this.registrationWaitSeconds * 1000;
     const call = { operation: 'registerCluster', clusterId: registration.clusterId, timeoutMs: waitMs + this.callTimeoutMs };
     return withDeadline(this.scope, call, async () => {
-      const waitUntil = Date.now() + waitMs;
-      let reuse: WorkflowIdReusePolicy = 'REJECT_DUPLICATE';
-      for (let round = 1; ; round++) {
-        const waitSeconds = Math.max(1, Math.ceil((waitUntil - Date.now()) / 1000));
-        try {
-          const { subscriptionId } = await this.client.workflow.executeUpdateWithStart(registrationUpdate, {
-            args: [{ waitSeconds }],
-            startWorkflowOperation: this.startOperation(registration, reuse),
-          });
-          return { subscriptionId, workflowId };
-        } catch (error) {
-          const next = await this.afterRegistrationError(registration.clusterId, error);
-          if (round >= REGISTRATION_ROUNDS) throw error;
-          if (next === 'allow-duplicate') reuse = 'ALLOW_DUPLICATE';
-          if (next === 'handover') await sleep(HANDOVER_PAUSE_MS * round);
-        }
-      }
+      const { workflowId } = await this.existingHandle(input.clusterId, registration.clusterId);
+      return register(this.scope, registration, waitMs, workflowId);
     });
-  }
-
-  private startOperation(registration: ClusterRegistration, reuse: WorkflowIdReusePolicy) {
-    return new WithStartWorkflowOperation<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: this.taskQueue,
-      workflowId: workflowIdForCluster(registration.clusterId),
-      args: [registration],
-      // A repeated registration reaches the running workflow instead of failing; a closed
-      // run is looked at first (a deleted cluster stays deleted).
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: reuse,
-      staticSummary: staticSummary(registration),
-      staticDetails: staticDetails(registration),
-    });
-  }
-
-  /** Throws the error the installer should see, or says how to try again. */
-  private async afterRegistrationError(clusterId: string, error: unknown): Promise<'retry' | 'handover' | 'allow-duplicate'> {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const [info, marker] = (error.cause.details ?? []) as [AmsErrorInfo | undefined, unknown];
-      switch (error.cause.type) {
-        case FailureTypes.registrationRefused:
-          throw new RegistrationRefusedError(clusterId, info);
-        case FailureTypes.registrationPending:
-          if (marker === HANDOVER) return 'handover'; // the next run answers
-          throw new RegistrationPendingError(clusterId, info);
-        case FailureTypes.clusterDeleted:
-          throw new ClusterDeletedError(clusterId);
-      }
-      throw error;
-    }
-    const closedBefore = error instanceof WorkflowExecutionAlreadyStartedError;
-    if (!closedBefore && !(error instanceof WorkflowNotFoundError) && !isAcceptedByClosedRun(error)) throw error;
-    // The run was closed before the call, or closed while the update waited: see how.
-    const latest = await latestRun(this.client, workflowIdForCluster(clusterId));
-    if (latest.kind === 'none' || latest.kind === 'running') return 'retry';
-    if (latest.kind === 'closed') return 'allow-duplicate'; // terminated or cancelled by an operator: start afresh
-    const { result } = latest;
-    if (result.phase === 'deleted') throw new ClusterDeletedError(clusterId);
-    // Refused earlier: registering again is allowed (quota may have been raised). Refused
-    // just now, while this update waited: that refusal is the answer.
-    if (closedBefore) return 'allow-duplicate';
-    throw new RegistrationRefusedError(clusterId, result.refusal);
   }
 
   async renameCluster(clusterId: string, displayName: string): Promise<void> {
@@ -205,25 +136,34 @@ export class ClusterLifecycleClient {
   }
 
   /**
-   * Idempotent: deleting an already deleted cluster resolves with alreadyDeleted. A cluster
-   * whose run an operator closed, or that this service no longer remembers (the namespace
-   * retention passed), gets a short run that deletes its subscription if it is Reserved.
+   * Idempotent: a cluster whose deletion is done, that AMS refused, or that this service
+   * has no run for (never registered, or forgotten after the namespace retention) resolves
+   * with alreadyDeleted: there is nothing this service reserved. A cluster whose run an
+   * operator terminated or cancelled gets a short run that deletes its subscription if
+   * it is Reserved (looked up for the account that registered it).
    */
   async deleteCluster(clusterId: string, by: DeletedBy = 'user'): Promise<{ alreadyDeleted: boolean }> {
     const { clusterId: id } = check('deleteCluster', clusterIdSchema, { clusterId });
     const payload = check('deleteCluster', deletedSchema, { by });
     const call = { operation: 'deleteCluster', clusterId: id, timeoutMs: this.callTimeoutMs };
     return withDeadline(this.scope, call, async () => {
-      const handle = this.handle(id);
+      const handle = await this.existingHandle(clusterId, id);
+      const sendDeletion = () => handle.signal(deletedSignal, payload).then(() => ({ alreadyDeleted: false }));
       try {
-        await handle.signal(deletedSignal, payload);
-        return { alreadyDeleted: false };
+        return await sendDeletion();
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
       const latest = await latestRun(this.client, handle.workflowId);
-      if (latest.kind === 'completed' && latest.result.phase === 'deleted') return { alreadyDeleted: true };
-      const args: WorkflowArgs = { clusterId: id, displayName: '', accountUsername: '', deletion: payload };
+      if (latest.kind === 'running') return sendDeletion(); // it opened again meanwhile
+      if (latest.kind !== 'closed') return { alreadyDeleted: true };
+      const started = await startArgsOf(this.client, handle.workflowId, latest.runId);
+      const args: WorkflowArgs = {
+        clusterId: id,
+        displayName: started?.displayName ?? '',
+        accountUsername: started?.accountUsername ?? '',
+        deletion: payload,
+      };
       await this.client.workflow.signalWithStart<typeof clusterSubscription, [{ by: DeletedBy }]>('clusterSubscription', {
         taskQueue: this.taskQueue,
         workflowId: handle.workflowId,
@@ -231,7 +171,7 @@ export class ClusterLifecycleClient {
         signal: deletedSignal,
         signalArgs: [payload],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        staticSummary: staticSummary(args),
+        staticSummary: staticSummary({ clusterId: id, displayName: '' }),
         staticDetails: staticDetails(args),
       });
       return { alreadyDeleted: false };
@@ -243,12 +183,25 @@ export class ClusterLifecycleClient {
     const { clusterId: id } = check('getClusterState', clusterIdSchema, { clusterId });
     return withDeadline(this.scope, { operation: 'getClusterState', clusterId: id, timeoutMs: this.callTimeoutMs }, async () => {
       try {
-        return await this.handle(id).query(clusterStateQuery);
+        return await (await this.existingHandle(clusterId, id)).query(clusterStateQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw new ClusterNotFoundError(id);
         throw error;
       }
     });
+  }
+
+  /**
+   * Ids are lower-cased since the hardening; a run started before it under an upper-case
+   * id keeps its workflow id, and is found as given when no lower-case run exists.
+   */
+  private async existingHandle(asGiven: string, normalised: string): Promise<Handle> {
+    const handle = this.handle(normalised);
+    if (asGiven === normalised) return handle;
+    const exists = (h: Handle) => h.describe().then(() => true, (e: unknown) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)));
+    if (await exists(handle)) return handle;
+    const old = this.client.workflow.getHandle<typeof clusterSubscription>(workflowIdForCluster(asGiven));
+    return (await exists(old)) ? old : handle;
   }
 
   /** Handle of the cluster's workflow, for callers that need Temporal directly. */
@@ -259,7 +212,7 @@ export class ClusterLifecycleClient {
   private async signal(operation: string, clusterId: string, send: (handle: Handle) => Promise<void>): Promise<void> {
     const { clusterId: id } = check(operation, clusterIdSchema, { clusterId });
     await withDeadline(this.scope, { operation, clusterId: id, timeoutMs: this.callTimeoutMs }, async () => {
-      const handle = this.handle(id);
+      const handle = await this.existingHandle(clusterId, id);
       try {
         return await send(handle);
       } catch (error) {
@@ -279,8 +232,4 @@ export class ClusterLifecycleClient {
       }
     });
   }
-}
-
-function isAcceptedByClosedRun(error: unknown): boolean {
-  return error instanceof Error && /workflow execution (already )?completed/i.test(error.message);
 }
