@@ -33,6 +33,7 @@ describe('worker configuration', () => {
     ['token and client id', { ...base, AMS_TOKEN: 't' }, /^AMS_TOKEN: set either/],
     ['bad address', { ...base, TEMPORAL_ADDRESS: 'localhost' }, /^TEMPORAL_ADDRESS: must be host:port \(got 'localhost'\)/],
     ['bad timeout', { ...base, AMS_TIMEOUT_MS: '-5' }, /^AMS_TIMEOUT_MS: must be a positive whole number/],
+    ['a timeout the activity deadline cannot cover', { ...base, AMS_TIMEOUT_MS: '30000' }, /^AMS_TIMEOUT_MS: must be at most 12000 \(got '30000'\)/],
     ['zero Retry-After cap', { ...base, AMS_MAX_RETRY_AFTER_SECONDS: '0' }, /^AMS_MAX_RETRY_AFTER_SECONDS: must be a positive whole number \(got '0'\)/],
     ['fractional Retry-After cap', { ...base, AMS_MAX_RETRY_AFTER_SECONDS: '1.5' }, /^AMS_MAX_RETRY_AFTER_SECONDS: must be a positive whole number/],
     ['bad TLS flag', { ...base, TEMPORAL_TLS: 'yes' }, /^TEMPORAL_TLS: must be true or false/],

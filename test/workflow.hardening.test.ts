@@ -130,15 +130,18 @@ describeOnServers('Active waits for the OpenShift id', {}, use, () => {
 });
 
 describeOnServers('whose subscription', {}, use, () => {
-  it("another account's subscription for the same cluster id is never adopted: AMS's 409 is the answer", async () => {
+  it("another account's subscription for the same cluster id is never adopted (AMS's 409 is the answer), nor deleted afterwards", async () => {
     const clusterId = newClusterId();
-    await h.ams.createClusterAuthorization({ clusterId, displayName: 'carols', accountUsername: 'carol' });
+    const { subscriptionId } = await h.ams.createClusterAuthorization({ clusterId, displayName: 'carols', accountUsername: 'carol' });
     const error = await register(clusterId, 'alices', 'alice').then(
       () => assert.fail('the registration must be refused'),
       (e: unknown) => e,
     );
     assert.ok(error instanceof RegistrationRefusedError, String(error));
     assert.equal(error.amsError?.status, 409);
+    // The installer rolls the cluster back and deletes it: nothing of ours to delete.
+    assert.deepEqual(await h.lifecycle.deleteCluster(clusterId, 'user'), { alreadyDeleted: true });
+    assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Reserved', "carol's subscription is untouched");
   });
 });
 
@@ -202,10 +205,15 @@ describeOnServers('the run itself', {}, use, () => {
 });
 
 describeOnServers('forgotten clusters (after the namespace retention)', { servers: ['dev'] }, use, () => {
-  it('deleting a cluster whose closed run is gone still deletes its Reserved subscription', async () => {
+  it('a deleted cluster Temporal no longer remembers: deleting again has nothing to do; registering again adopts, never duplicates', async () => {
     const clusterId = newClusterId();
+    const externalId = newClusterId();
     const { subscriptionId } = await register(clusterId);
-    await h.lifecycle.handle(clusterId).terminate('operator cleanup');
+    await h.lifecycle.setOpenshiftClusterId(clusterId, externalId);
+    await h.lifecycle.markInstalled(clusterId);
+    await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.status === 'Active', { what: 'Active' });
+    await h.lifecycle.deleteCluster(clusterId, 'user');
+    assert.equal(((await h.lifecycle.handle(clusterId).result()) as WorkflowResult).deletion?.outcome, 'left-untouched');
     // What the retention does to a closed run: Temporal forgets it.
     await h.env.client.workflowService.deleteWorkflowExecution({
       namespace: 'default',
@@ -217,10 +225,11 @@ describeOnServers('forgotten clusters (after the namespace retention)', { server
       timeoutMs: 120_000,
       intervalMs: 1_000,
     });
-    assert.deepEqual(await h.lifecycle.deleteCluster(clusterId, 'garbage-collection'), { alreadyDeleted: false });
-    const done = (await h.lifecycle.handle(clusterId).result()) as WorkflowResult;
-    assert.equal(done.deletion?.outcome, 'deleted');
-    await assert.rejects(h.ams.getSubscription(subscriptionId), { status: 404 });
-    assert.deepEqual(await h.lifecycle.deleteCluster(clusterId, 'user'), { alreadyDeleted: true }, 'remembered again from here');
+    const callsBefore = (await h.admin.requests({ cluster_id: clusterId })).length;
+    assert.deepEqual(await h.lifecycle.deleteCluster(clusterId, 'garbage-collection'), { alreadyDeleted: true });
+    assert.equal((await h.admin.requests({ cluster_id: clusterId })).length, callsBefore, 'no AMS call');
+    const again = await register(clusterId);
+    assert.equal(again.subscriptionId, subscriptionId, 'the Active subscription AMS holds is adopted');
+    assert.equal((await h.ams.findSubscriptionsByClusterId(clusterId)).length, 1);
   });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AmsErrorInfo, ClusterState } from '../workflows/definitions.js';
 import { loopBackoffSeconds } from '../workflows/backoff.js';
+import { renderDetails, staticSummary } from '../workflows/details.js';
 import { handleFailure } from '../workflows/failures.js';
 import * as S from '../workflows/state.js';
 import { ISSUE_TEXT_MAX, ISSUES_KEPT, renameSchema, validate } from '../workflows/validation.js';
@@ -52,6 +53,15 @@ describe('AMS owns the status once Active', () => {
     const upgraded = S.upgradeCarriedState(installed(1));
     assert.equal(upgraded.rules, S.RULES);
     assert.equal(upgraded.ams?.status, 'Active');
+  });
+
+  it('an old run that hands over just after AMS said Stale does not patch Active back on the new run', () => {
+    const old = installed(1);
+    S.rename(old, 'two');
+    S.recordPatched(old, 'display_name', 'two', { display_name: 'two', external_cluster_id: 'ext-1', status: 'Stale' });
+    const upgraded = S.upgradeCarriedState(old);
+    assert.deepEqual(S.pendingWork(upgraded), []);
+    assert.equal(S.appliedStatus(upgraded), 'Stale');
   });
 });
 
@@ -109,6 +119,20 @@ describe('requests whose outcome is unknown', () => {
     assert.deepEqual(S.pendingWork(state), []);
   });
 
+  it('a read-back that finds the subscription gone (404 ACCT-MGMT-7) stops checking instead of retrying for ever', () => {
+    const state = created();
+    S.writeUncertain(state, { field: 'display_name', value: 'A' }, T1);
+    const backoff = handleFailure(state, { kind: 'verify', notBefore: T1 }, error({ operation: 'get', category: 'not-found', status: 404 }), ctx);
+    assert.equal(backoff, 0);
+    assert.equal(state.subscriptionGone, true);
+    assert.deepEqual(S.pendingWork(state), []);
+  });
+
+  it('an attempt after a retried one is uncertain whatever the last error: the first may still land', () => {
+    assert.equal(S.mayHaveLanded(error({ category: 'credentials', status: 401, attempt: 3 })), true);
+    assert.equal(S.mayHaveLanded(error({ category: 'credentials', status: 401, attempt: 1 })), false);
+  });
+
   it('429 and 4xx changed nothing in AMS: no check needed', () => {
     const state = created();
     handleFailure(state, { kind: 'patch', field: 'display_name', value: 'A' }, error({ status: 429 }), ctx);
@@ -153,6 +177,18 @@ describe('what a failure means', () => {
     S.markDeleted(old, 'user', T0);
     handleFailure(old, { kind: 'delete' }, error({ operation: 'delete', category: 'invalid', status: 400 }), ctx);
     assert.equal(old.deletion?.outcome, 'already-gone', 'the old rules (kept for old runs) hid it');
+  });
+});
+
+describe('details in the Web UI', () => {
+  it('show names, accounts and AMS messages as inline code: no markup, no links, no way out of the code span', () => {
+    const state = S.initialState({ clusterId: 'c1', displayName: 'www.evil.example/login `x` [a](b)', accountUsername: 'eve@evil.example' });
+    S.recordRefusal(state, { operation: 'create', category: 'refused', message: 'see https://evil.example `pwn`' });
+    const details = renderDetails(state);
+    assert.ok(details.includes('`` www.evil.example/login `x` [a](b) ``'), details);
+    assert.ok(details.includes('`eve@evil.example`'));
+    assert.ok(details.includes('`` see https://evil.example `pwn` ``'));
+    assert.match(staticSummary({ clusterId: 'c1', displayName: '[a](javascript:x)' }), /\\\[a\\\]\(javascript:x\)/);
   });
 });
 

@@ -6,6 +6,9 @@ import { AMS_CLIENT_DEFAULTS, hasUserInfo } from '../ams/config.js';
 import type { AmsAuthOptions } from '../ams/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
 
+/** An activity attempt has 60 s (workflows/cluster-subscription.ts); the longest chain is a token request and four AMS requests. */
+export const AMS_TIMEOUT_MAX_MS = 12_000;
+
 /** Every variable the worker reads, with its default and meaning (README's table is made from this). */
 export const CONFIG_VARIABLES = {
   TEMPORAL_ADDRESS: { default: '127.0.0.1:7233', doc: 'Temporal frontend host:port (Temporal Cloud: NAMESPACE.ACCOUNT.tmprl.cloud:7233)' },
@@ -24,7 +27,10 @@ export const CONFIG_VARIABLES = {
   AMS_CLIENT_SECRET_FILE: { default: '', doc: 'File holding the client secret; re-read at every token request, so rotating it needs no restart' },
   AMS_TOKEN: { default: '', doc: 'Static bearer token instead of client credentials (or AMS_TOKEN_FILE)' },
   AMS_TOKEN_FILE: { default: '', doc: 'File holding a static bearer token' },
-  AMS_TIMEOUT_MS: { default: '10000', doc: 'Timeout of one AMS HTTP request, in ms' },
+  AMS_TIMEOUT_MS: {
+    default: String(AMS_CLIENT_DEFAULTS.timeoutMs),
+    doc: `Timeout of one AMS HTTP request, in ms (at most ${AMS_TIMEOUT_MAX_MS}: an activity's 60 s covers a token request and four AMS requests)`,
+  },
   AMS_MAX_RETRY_AFTER_SECONDS: {
     default: String(AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds),
     doc: 'Longest wait honoured from an AMS Retry-After, in seconds (longer ones are cut to this)',
@@ -65,6 +71,7 @@ export class ConfigError extends Error {
 const hostPort = z.string().regex(/^[^\s:/]+(:\d{1,5})$/, 'must be host:port');
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an absolute http(s) URL');
 const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number');
+const atMost = (max: number) => positiveInt.refine((v) => Number(v) <= max, `must be at most ${max}`);
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' });
 const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'must be a pino level' });
 
@@ -164,7 +171,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ams: {
       baseUrl: amsUrl,
       auth: amsAuth(env),
-      timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', positiveInt)),
+      timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', atMost(AMS_TIMEOUT_MAX_MS))),
       maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', positiveInt)),
     },
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', positiveInt)),
