@@ -7,8 +7,6 @@ import { Client, Connection } from '@temporalio/client';
 import { findFreePort } from '../scripts/dev/ports.js';
 import { LifecycleTimeoutError } from '../client/index.js';
 import { ClusterLifecycleClient } from '../client/cluster-client.js';
-import { workflowIdForCluster } from '../workflows/definitions.js';
-import type { clusterSubscription } from '../workflows/index.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -33,7 +31,7 @@ describeOnServers('deadlines with no worker polling', { startWorker: false, regi
 
   it('registerCluster answers within its wait plus the call timeout, naming the idle task queue', async () => {
     const clusterId = newClusterId();
-    const { ms, error } = await timed(() => h.lifecycle.registerCluster({ clusterId, displayName: 'n', accountUsername: 'alice' }));
+    const { ms, error } = await timed(() => h.lifecycle.registerCluster({ clusterId, displayName: 'run', accountUsername: 'alice' }));
     assert.ok(error instanceof LifecycleTimeoutError, String(error));
     assert.equal(error.reason, idle);
     assert.equal(error.operation, 'registerCluster');
@@ -43,11 +41,7 @@ describeOnServers('deadlines with no worker polling', { startWorker: false, regi
 
   it('getClusterState of a run no worker serves times out the same way', async () => {
     const clusterId = newClusterId();
-    await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIdForCluster(clusterId),
-      args: [{ clusterId, displayName: 'n', accountUsername: 'alice' }],
-    });
+    await h.startRun(clusterId);
     const { ms, error } = await timed(() => h.lifecycle.getClusterState(clusterId));
     assert.ok(error instanceof LifecycleTimeoutError, String(error));
     assert.equal(error.reason, idle);
@@ -56,15 +50,11 @@ describeOnServers('deadlines with no worker polling', { startWorker: false, regi
 
   it('signals need no worker: they are kept, and applied once a worker polls again', async () => {
     const clusterId = newClusterId();
-    await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIdForCluster(clusterId),
-      args: [{ clusterId, displayName: 'n', accountUsername: 'alice' }],
-    });
+    await h.startRun(clusterId);
     await h.lifecycle.renameCluster(clusterId, 'renamed-while-down');
     const worker = await h.startWorker();
     try {
-      const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'n', accountUsername: 'alice' });
+      const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'run', accountUsername: 'alice' });
       await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.display_name === 'renamed-while-down', {
         what: 'the rename sent while no worker ran',
       });

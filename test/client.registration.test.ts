@@ -6,7 +6,6 @@ import { it } from 'node:test';
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ClusterDeletedError, ClusterLifecycleClient, RegistrationPendingError, RegistrationRefusedError } from '../client/index.js';
 import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
-import type { clusterSubscription } from '../workflows/index.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -16,12 +15,7 @@ const register = (clusterId: string, displayName = 'reg') =>
   h.lifecycle.registerCluster({ clusterId, displayName, accountUsername: 'alice' });
 
 /** Starts the run the way the installer's first registration does, with a short history limit. */
-const startShortRun = (clusterId: string, maxHistoryEvents: number) =>
-  h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-    taskQueue: h.taskQueue,
-    workflowId: workflowIdForCluster(clusterId),
-    args: [{ clusterId, displayName: 'reg', accountUsername: 'alice', maxHistoryEvents }],
-  });
+const startShortRun = (clusterId: string, maxHistoryEvents: number) => h.startRun(clusterId, { displayName: 'reg', maxHistoryEvents });
 
 describeOnServers('registration', { registrationWaitSeconds: 5 }, use, () => {
   it('registering again after the run continued as new answers the same subscription, never a refusal', async () => {

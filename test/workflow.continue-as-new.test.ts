@@ -2,8 +2,7 @@
 // grows long, and carries its whole state across.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { clusterSubscription } from '../workflows/index.js';
-import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
+import type { WorkflowResult } from '../workflows/definitions.js';
 import { eventually, newClusterId, describeOnServers, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -13,11 +12,7 @@ describeOnServers('continue-as-new', {}, use, () => {
   it('keeps desired, applied, errors and ignored inputs across runs, and the cluster keeps working', async () => {
     const clusterId = newClusterId();
     const externalId = newClusterId();
-    const first = await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIdForCluster(clusterId),
-      args: [{ clusterId, displayName: 'can-0', accountUsername: 'alice', maxHistoryEvents: 60 }],
-    });
+    const first = await h.startRun(clusterId, { displayName: 'can-0', maxHistoryEvents: 60 });
     const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'can-0', accountUsername: 'alice' });
     await first.signal('rename', { displayName: '' }); // ignored input, must survive the hand-over
     for (let i = 1; i <= 12; i++) {
@@ -48,11 +43,7 @@ describeOnServers('continue-as-new', {}, use, () => {
 
   it('a registration waiting on the update is answered before the hand-over (handlers drain)', async () => {
     const clusterId = newClusterId();
-    await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIdForCluster(clusterId),
-      args: [{ clusterId, displayName: 'drain', accountUsername: 'alice', maxHistoryEvents: 20 }],
-    });
+    await h.startRun(clusterId, { displayName: 'drain', maxHistoryEvents: 20 });
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => h.lifecycle.registerCluster({ clusterId, displayName: 'drain', accountUsername: 'alice' })),
     );

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import { RegistrationRefusedError } from '../client/index.js';
 import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
-import type { clusterSubscription } from '../workflows/index.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -76,11 +75,7 @@ describeOnServers('an old run handed over by continue-as-new', {}, use, () => {
       rejectedInputs: [],
       continuedAsNew: 1,
     };
-    await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIdForCluster(clusterId),
-      args: [{ ...registration, carriedState }],
-    });
+    await h.startRun(clusterId, { ...registration, carriedState });
     await h.admin.advanceClock(2 * 86_400);
     const before = await successfulPatches(clusterId);
     await h.lifecycle.renameCluster(clusterId, 'new-name');

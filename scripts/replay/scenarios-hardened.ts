@@ -3,8 +3,6 @@
 // deletion-only runs, a hand-over while a registration waits.
 import assert from 'node:assert/strict';
 import { RegistrationPendingError } from '../../client/index.js';
-import { workflowIdForCluster } from '../../workflows/definitions.js';
-import type { clusterSubscription } from '../../workflows/index.js';
 import { eventually, newClusterId, type LifecycleHarness } from '../../test/helpers/lifecycle-harness.js';
 import type { Scenario } from './scenarios.js';
 import { CREATE, deleteAndExpect, register, settledOn, SUBSCRIPTION, successfulPatches } from './steps.js';
@@ -97,11 +95,7 @@ export const HARDENED_SCENARIOS: Scenario[] = [
     registrationWaitSeconds: 20,
     async run(h, clusterId) {
       await h.admin.addFault({ kind: 'outage', route: CREATE, method: 'POST' });
-      await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-        taskQueue: h.taskQueue,
-        workflowId: workflowIdForCluster(clusterId),
-        args: [{ clusterId, displayName: 'hand-0', accountUsername: 'alice', maxHistoryEvents: 30 }],
-      });
+      await h.startRun(clusterId, { displayName: 'hand-0', maxHistoryEvents: 30 });
       const waiting = register(h, clusterId, 'hand-0').catch((e: unknown) => e);
       for (let i = 1; i <= 10; i++) await h.lifecycle.renameCluster(clusterId, `hand-${i}`);
       await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.continuedAsNew >= 1, { what: 'the hand-over', timeoutMs: 30_000 });

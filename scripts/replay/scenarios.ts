@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import { RegistrationPendingError, RegistrationRefusedError } from '../../client/index.js';
-import { workflowIdForCluster } from '../../workflows/definitions.js';
-import type { clusterSubscription } from '../../workflows/index.js';
 import { eventually, newClusterId, type LifecycleHarness } from '../../test/helpers/lifecycle-harness.js';
 import { HARDENED_SCENARIOS } from './scenarios-hardened.js';
 import { CONSOLE, CREATE, deleteAndExpect, finish, register, settledOn, SUBSCRIPTION, successfulPatches } from './steps.js';
@@ -138,11 +136,7 @@ const FIRST_SCENARIOS: Scenario[] = [
     name: 'continue-as-new',
     description: 'maxHistoryEvents 40: renames one by one hand over to new runs; openshift id, install and deletion finish the chain',
     async run(h, clusterId) {
-      await h.env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
-        taskQueue: h.taskQueue,
-        workflowId: workflowIdForCluster(clusterId),
-        args: [{ clusterId, displayName: 'can-0', accountUsername: 'alice', maxHistoryEvents: 40 }],
-      });
+      await h.startRun(clusterId, { displayName: 'can-0', maxHistoryEvents: 40 });
       const { subscriptionId } = await register(h, clusterId, 'can-0');
       for (let i = 1; i <= 8; i++) {
         await h.lifecycle.renameCluster(clusterId, `can-${i}`);
@@ -170,11 +164,7 @@ const FIRST_SCENARIOS: Scenario[] = [
     name: 'invalid-registration',
     description: 'a registration that bypassed the client with an empty display name ends refused without any AMS call',
     async run(h, clusterId) {
-      await h.env.client.workflow.start('clusterSubscription', {
-        taskQueue: h.taskQueue,
-        workflowId: workflowIdForCluster(clusterId),
-        args: [{ clusterId, displayName: '', accountUsername: 'alice' }],
-      });
+      await h.startRun(clusterId, { displayName: '' });
       const done = await finish(h, clusterId);
       assert.equal(done.phase, 'refused');
       assert.equal((await h.admin.requests({ cluster_id: clusterId })).length, 0);

@@ -4,7 +4,10 @@
 // worker running the real workflow bundle. close() stops it all.
 import { randomUUID } from 'node:crypto';
 import { after, before, describe } from 'node:test';
+import type { WorkflowHandleWithStartDetails } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { workflowIdForCluster, type WorkflowArgs } from '../../workflows/definitions.js';
+import type { clusterSubscription } from '../../workflows/index.js';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAmsClient, type AmsClientOptions } from '../../ams/index.js';
 import type { AmsClient } from '../../ams/types.js';
@@ -57,6 +60,8 @@ export interface LifecycleHarness {
   /** Start a worker (default: on the harness task queue), e.g. one with fixed credentials. */
   startWorker(ams?: AmsClient, taskQueue?: string): Promise<RunningWorker>;
   amsClient(overrides?: Partial<AmsClientOptions>): AmsClient;
+  /** Starts a cluster's run directly, as another Temporal client could (no library checks). */
+  startRun(clusterId: string, args?: Partial<WorkflowArgs>): Promise<WorkflowHandleWithStartDetails<typeof clusterSubscription>>;
   close(): Promise<void>;
 }
 
@@ -118,6 +123,12 @@ export async function startLifecycleHarness(options: HarnessOptions = {}): Promi
     taskQueue,
     startWorker,
     amsClient,
+    startRun: (clusterId, args = {}) =>
+      env.client.workflow.start<typeof clusterSubscription>('clusterSubscription', {
+        taskQueue,
+        workflowId: workflowIdForCluster(clusterId),
+        args: [{ clusterId, displayName: 'run', accountUsername: 'alice', ...args }],
+      }),
     close: async () => {
       for (const w of workers) await w.stop();
       await env.teardown();
