@@ -91,11 +91,12 @@ describeOnServers('requests AMS finishes after we gave up', { servers: ['time-sk
 
   it('a POST that lands after the deletion found nothing is found later and deleted: no Reserved leak', async () => {
     const clusterId = newClusterId();
-    // Every attempt's POST times out on our side; AMS reserves 20 s later.
-    await h.admin.addFault({ kind: 'late_commit', latencyMs: 20_000, route: CREATE, method: 'POST', count: 3 });
+    // Every attempt's POST times out on our side; AMS reserves 45 s later, after the
+    // deletion's first chance to look (the loop retries about 28 s in).
+    await h.admin.addFault({ kind: 'late_commit', latencyMs: 45_000, route: CREATE, method: 'POST', count: 3 });
     await assert.rejects(register(clusterId), { name: 'RegistrationPendingError' });
     await h.lifecycle.deleteCluster(clusterId, 'user');
-    await eventually(() => lateRequests(clusterId), (late) => late.length >= 1, { what: 'a late POST', timeoutMs: 60_000, intervalMs: 500 });
+    await eventually(() => lateRequests(clusterId), (late) => late.length >= 1, { what: 'a late POST', timeoutMs: 90_000, intervalMs: 500 });
     assert.equal((await subscriptionsOf(clusterId)).length, 1, 'AMS reserved after we gave up');
     await h.env.sleep('3 minutes');
     const done = await result(clusterId);
