@@ -1,5 +1,6 @@
 // Test helpers for the AMS emulator: start one, get tokens, call its API over HTTP.
 
+import { request as httpRequest } from 'node:http';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 
@@ -75,6 +76,41 @@ export async function call(baseUrl: string, method: string, path: string, option
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/**
+ * One request sent exactly as written: fetch would normalise `..` and escapes in the
+ * path, which is what path-trick tests must not have done for them. A fresh
+ * connection each time (no keep-alive), since the server may close it after an error.
+ */
+export function rawCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<ApiResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method, path, headers: options.headers ?? {}, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+        resolve({ status: res.statusCode ?? 0, headers, text, body });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
