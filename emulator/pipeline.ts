@@ -15,6 +15,14 @@ export const ADMIN_PREFIX = '/_emulator';
 
 const pathOf = (url: string) => url.split('?')[0] ?? url;
 
+/**
+ * The route a request matched, else its path. What a request is (admin, API) is told
+ * by the route, since the router decodes escapes: '/%61pi/…' serves the API and must
+ * be authenticated like '/api/…', '/%5femulator/…' is an admin call.
+ */
+const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? pathOf(request.url);
+const isAdmin = (route: string) => route === ADMIN_PREFIX || route.startsWith(`${ADMIN_PREFIX}/`);
+
 /** `cluster_id = 'x'` or `cluster_id in ('x'` in a search (not external_cluster_id). */
 const SEARCH_CLUSTER_ID = /(?:^|[^\w.])cluster_id\s*(?:=|\bin\s*\()\s*'((?:[^']|'')*)'/i;
 
@@ -80,9 +88,10 @@ function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
 
 async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise<void> {
   const path = pathOf(request.url);
+  const route = routeOf(request);
   request.emu = {
     startedAt: performance.now(),
-    admin: path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`),
+    admin: isAdmin(route),
     faultIds: [],
     logged: false,
   };
@@ -102,7 +111,7 @@ async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise
     case 'outage':
       throw faultError(action);
   }
-  if (path.startsWith('/api/')) request.emu.account = await authenticate(ctx, request);
+  if (route.startsWith('/api/')) request.emu.account = await authenticate(ctx, request);
 }
 
 function toApiError(error: FastifyError | Error): ApiError {

@@ -156,6 +156,24 @@ describe('hostile emulator requests: paths', () => {
     assertEnvelope(response, 404, 'ACCT-MGMT-7', new RegExp(`^Subscription '${subscriptionId}/\\.\\./\\.\\.' not found$`));
   });
 
+  it("an escaped API path (/%61pi/…) without a token: 401 ACCT-MGMT-15, like /api/… (was a 500)", async () => {
+    assertEnvelope(await raw('GET', `/%61pi/accounts_mgmt/v1/subscriptions/${subscriptionId}`), 401, 'ACCT-MGMT-15', /missing an access token/);
+    assertEnvelope(await raw('DELETE', `/%61pi/accounts_mgmt/v1/subscriptions/${subscriptionId}`), 401, 'ACCT-MGMT-15', /missing an access token/);
+  });
+
+  it('an escaped admin path (/%5femulator/…) is an admin call: not in the request log, never faulted', async () => {
+    await t.admin.clearRequests();
+    await t.admin.addFault({ kind: 'error', status: 503, route: '*', count: 1 });
+    try {
+      const response = await raw('GET', '/%5femulator/clock');
+      assert.equal(response.status, 200, response.text);
+      assert.equal(typeof response.body.now, 'string');
+      assert.deepEqual(await t.admin.requests(), []);
+    } finally {
+      await t.admin.clearFaults();
+    }
+  });
+
   it('a NUL (%00) in the id: 404 naming it escaped', async () => {
     assertEnvelope(await raw('GET', `${SUBSCRIPTION()}%00`, bearer(sa)), 404, 'ACCT-MGMT-7', new RegExp(`^Subscription '${subscriptionId}\\u0000' not found$`));
   });
