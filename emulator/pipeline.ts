@@ -124,6 +124,21 @@ function toApiError(error: FastifyError | Error): ApiError {
   return new ApiError(500, ERROR_CODES.general, 'Internal emulator error');
 }
 
+/**
+ * Errors the router answers before any hook runs (a malformed escape, a path parameter
+ * over the router's limit), in the OCM envelope like every other error. Sent as bytes:
+ * no hook normalises the Content-Type here, and a string would get a charset.
+ */
+export function sendFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const apiError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ApiError(414, ERROR_CODES.malformedRequest, 'A path parameter is too long')
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new ApiError(400, ERROR_CODES.malformedRequest, 'The request path is not a valid URL path')
+        : toApiError(error);
+  void reply.code(apiError.status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(errorBody(apiError))));
+}
+
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
   try {

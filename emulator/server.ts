@@ -1,8 +1,8 @@
 // Builds the Fastify app: the request pipeline, then every route.
 
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { EmulatorContext } from './context.js';
-import { installPipeline } from './pipeline.js';
+import { installPipeline, sendFrameworkError } from './pipeline.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerClusterAuthorizationRoutes } from './routes/cluster-authorizations.js';
@@ -19,6 +19,8 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     // Tests close the emulator while clients still hold keep-alive sockets.
     forceCloseConnections: true,
+    // A malformed escape or an over-long path parameter: answered before any hook runs.
+    frameworkErrors: (error, _request, reply) => sendFrameworkError(error, reply as FastifyReply),
   }) as unknown as FastifyInstance;
   installPipeline(app, ctx);
   registerTokenRoutes(app, ctx);

@@ -174,6 +174,14 @@ describe('hostile emulator requests: paths', () => {
     }
   });
 
+  it('a 5,000-character id: 414 in the OCM envelope (ACCT-MGMT-17), not a framework body', async () => {
+    assertEnvelope(await raw('GET', `${API}/subscriptions/${'x'.repeat(5_000)}`, bearer(sa)), 414, 'ACCT-MGMT-17', /parameter is too long/);
+  });
+
+  it('a malformed escape (%zz) in the id: 400 in the OCM envelope (ACCT-MGMT-17)', async () => {
+    assertEnvelope(await raw('GET', `${API}/subscriptions/%zz`, bearer(sa)), 400, 'ACCT-MGMT-17', /not a valid URL path/);
+  });
+
   it('a NUL (%00) in the id: 404 naming it escaped', async () => {
     assertEnvelope(await raw('GET', `${SUBSCRIPTION()}%00`, bearer(sa)), 404, 'ACCT-MGMT-7', new RegExp(`^Subscription '${subscriptionId}\\u0000' not found$`));
   });
