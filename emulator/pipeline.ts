@@ -9,6 +9,7 @@ import type { EmulatorContext } from './context.js';
 import { ApiError, ERROR_CODES, errorBody, notFound } from './errors.js';
 import type { FaultAction } from './faults.js';
 import type { RequestOutcome } from './request-log.js';
+import { TOKEN_PATH } from './routes/token.js';
 import { zodToApiError } from './validation.js';
 
 export const ADMIN_PREFIX = '/_emulator';
@@ -160,7 +161,11 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
       done(error as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+  // Forms are for the token endpoint only: AMS reads its API bodies as JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (request.routeOptions.url !== TOKEN_PATH) {
+      return done(new ApiError(415, ERROR_CODES.badRequest, 'Unsupported Media Type: the API takes application/json'), undefined);
+    }
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 

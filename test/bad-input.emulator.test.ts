@@ -209,4 +209,7 @@ describe('hostile emulator requests: content types', () => {
     assertEnvelope(await patchAs('application/json-patch+json', '[{"op":"replace","path":"/display_name","value":"p"}]'), 415, 'ACCT-MGMT-21', /^Unsupported Media Type/);
   });
 
+  it('a form body (display_name=x) on the API: 415 ACCT-MGMT-21, not read as a patch (was 200)', async () => {
+    assertEnvelope(await patchAs('application/x-www-form-urlencoded', 'display_name=form'), 415, 'ACCT-MGMT-21', /^Unsupported Media Type: the API takes application\/json$/);
+  });
 });
