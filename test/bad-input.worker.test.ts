@@ -1,0 +1,82 @@
+// Bad input matrix, worker configuration: variables the worker refuses at start
+// (loadWorkerConfig, and the entry point worker/main.ts exiting 2 with the variable
+// named), and a Temporal it cannot reach (exit 1 within a bound, naming the address).
+// The worker's handling of refused AMS credentials is in bad-input.ams.test.ts.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, loadWorkerConfig } from '../worker/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const base = { AMS_URL: 'https://api.openshift.com', AMS_CLIENT_ID: 'assisted-installer', AMS_CLIENT_SECRET: 's3cret' };
+const API_KEY = 'tmprl-api-key-do-not-print';
+
+describe('bad worker configuration: refused at start, naming the variable', () => {
+  const rows: [string, Record<string, string>, string][] = [
+    ['TLS key without its certificate', { ...base, TEMPORAL_TLS_KEY_PATH: file('k.pem', PEM) }, 'TEMPORAL_TLS_CERT_PATH: mTLS needs both the certificate and the key'],
+    ['an unreadable CA bundle', { ...base, TEMPORAL_TLS_CA_PATH: join(dir, 'missing.pem') }, `TEMPORAL_TLS_CA_PATH: cannot read file '${join(dir, 'missing.pem')}': ENOENT: no such file or directory, open '${join(dir, 'missing.pem')}'`],
+    ['an address with a scheme', { ...base, TEMPORAL_ADDRESS: 'http://127.0.0.1:7233' }, "TEMPORAL_ADDRESS: must be host:port (got 'http://127.0.0.1:7233')"],
+    ['a namespace with a space', { ...base, TEMPORAL_NAMESPACE: 'a b' }, "TEMPORAL_NAMESPACE: must be a namespace name (got 'a b')"],
+    ["AMS_TIMEOUT_MS '10s'", { ...base, AMS_TIMEOUT_MS: '10s' }, "AMS_TIMEOUT_MS: must be a positive whole number (got '10s')"],
+    ['an AMS_URL with a newline', { ...base, AMS_URL: 'https://api.openshift.com/\nx' }, "AMS_URL: must be an absolute http(s) URL (got 'https://api.openshift.com/\nx')"],
+    ["LOG_LEVEL 'INFO' (pino levels are lower-case)", { ...base, LOG_LEVEL: 'INFO' }, "LOG_LEVEL: must be a pino level (got 'INFO')"],
+  ];
+  for (const [name, env, message] of rows) {
+    it(`${name}: ConfigError '${message.split(':')[0]}: …'`, () => {
+      assert.throws(
+        () => loadWorkerConfig(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.equal(error.message, message);
+          assert.doesNotMatch(error.message, new RegExp(`${API_KEY}|s3cret`));
+          return true;
+        },
+      );
+    });
+  }
+});
+
+/** Runs the worker's entry point with only `env`; resolves with its exit code, output and time taken. */
+async function runWorkerMain(env: Record<string, string>, boundMs: number) {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: new URL('..', import.meta.url),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, output, ms: Date.now() - started };
+}
+
+const WORKER_AMS = { AMS_URL: 'http://127.0.0.1:9', AMS_TOKEN: 'unused', LOG_LEVEL: 'error' };
+
+describe('the worker entry point (node --import tsx worker/main.ts)', { concurrency: true }, () => {
+  it('no AMS_URL: exit 2 with one line naming it', async () => {
+    const { code, output } = await runWorkerMain({}, 30_000);
+    assert.equal(code, 2);
+    assert.equal(output, 'ams-lifecycle worker: configuration error: AMS_URL: is required (the OCM API root, e.g. https://api.openshift.com)\n');
+  });
+
+  it('half a TLS configuration (certificate, no key): exit 2 naming TEMPORAL_TLS_KEY_PATH', async () => {
+    const { code, output } = await runWorkerMain({ ...WORKER_AMS, TEMPORAL_TLS_CERT_PATH: file('only-cert.pem', PEM) }, 30_000);
+    assert.equal(code, 2);
+    assert.equal(output, 'ams-lifecycle worker: configuration error: TEMPORAL_TLS_KEY_PATH: mTLS needs both the certificate and the key\n');
+  });
+
+});
