@@ -25,7 +25,27 @@ const API_KEY = 'tmprl-api-key-do-not-print';
 describe('bad worker configuration: refused at start, naming the variable', () => {
   const rows: [string, Record<string, string>, string][] = [
     ['TLS key without its certificate', { ...base, TEMPORAL_TLS_KEY_PATH: file('k.pem', PEM) }, 'TEMPORAL_TLS_CERT_PATH: mTLS needs both the certificate and the key'],
+    [
+      'TEMPORAL_TLS=false with a CA bundle',
+      { ...base, TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA_PATH: file('ca.pem', PEM) },
+      'TEMPORAL_TLS: is false, but TEMPORAL_TLS_CA_PATH is set, which needs TLS (unset TEMPORAL_TLS or make it true)',
+    ],
+    [
+      'TEMPORAL_TLS=0 with an API key (never sent in clear; the key is not repeated)',
+      { ...base, TEMPORAL_TLS: '0', TEMPORAL_API_KEY: API_KEY },
+      'TEMPORAL_TLS: is false, but TEMPORAL_API_KEY is set, which needs TLS (unset TEMPORAL_TLS or make it true)',
+    ],
     ['an unreadable CA bundle', { ...base, TEMPORAL_TLS_CA_PATH: join(dir, 'missing.pem') }, `TEMPORAL_TLS_CA_PATH: cannot read file '${join(dir, 'missing.pem')}': ENOENT: no such file or directory, open '${join(dir, 'missing.pem')}'`],
+    [
+      'a client certificate that is not PEM',
+      { ...base, TEMPORAL_TLS_CERT_PATH: file('cert.der', 'not a certificate'), TEMPORAL_TLS_KEY_PATH: file('key.pem', PEM) },
+      `TEMPORAL_TLS_CERT_PATH: file '${join(dir, 'cert.der')}' holds no PEM block (-----BEGIN …-----)`,
+    ],
+    [
+      'an empty client key file',
+      { ...base, TEMPORAL_TLS_CERT_PATH: file('cert.pem', PEM), TEMPORAL_TLS_KEY_PATH: file('empty.key', '') },
+      `TEMPORAL_TLS_KEY_PATH: file '${join(dir, 'empty.key')}' holds no PEM block (-----BEGIN …-----)`,
+    ],
     ['an address with a scheme', { ...base, TEMPORAL_ADDRESS: 'http://127.0.0.1:7233' }, "TEMPORAL_ADDRESS: must be host:port (got 'http://127.0.0.1:7233')"],
     ['a namespace with a space', { ...base, TEMPORAL_NAMESPACE: 'a b' }, "TEMPORAL_NAMESPACE: must be a namespace name (got 'a b')"],
     ["AMS_TIMEOUT_MS '10s'", { ...base, AMS_TIMEOUT_MS: '10s' }, "AMS_TIMEOUT_MS: must be a positive whole number (got '10s')"],

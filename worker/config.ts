@@ -109,6 +109,15 @@ function secret(env: Env, name: ConfigVariable, fileName: ConfigVariable): strin
   return file ? readFile(fileName, file).toString('utf8').trim() : read(env, name);
 }
 
+/** A PEM file for TLS: anything else would fail only at connect time, with a message naming no variable. */
+function readPem(name: ConfigVariable, path: string): Buffer {
+  const content = readFile(name, path);
+  if (!/-----BEGIN [A-Z0-9 ]+-----/.test(content.toString('latin1'))) {
+    throw new ConfigError(name, `file '${path}' holds no PEM block (-----BEGIN …-----)`);
+  }
+  return content;
+}
+
 function amsAuth(env: Env): AmsAuthOptions {
   const token = secret(env, 'AMS_TOKEN', 'AMS_TOKEN_FILE');
   const clientId = read(env, 'AMS_CLIENT_ID');
@@ -133,20 +142,32 @@ function readSecretFile(path: string, fallback: string): string {
   }
 }
 
-function temporalTls(env: Env): WorkerConfig['temporal']['tls'] {
+function temporalTls(env: Env, apiKey: string | undefined): WorkerConfig['temporal']['tls'] {
   const cert = read(env, 'TEMPORAL_TLS_CERT_PATH');
   const key = read(env, 'TEMPORAL_TLS_KEY_PATH');
   const ca = read(env, 'TEMPORAL_TLS_CA_PATH');
   const serverName = read(env, 'TEMPORAL_TLS_SERVER_NAME') || undefined;
-  const enabled = ['true', '1'].includes(read(env, 'TEMPORAL_TLS', bool));
+  const flag = read(env, 'TEMPORAL_TLS', bool);
   if (Boolean(cert) !== Boolean(key)) {
     throw new ConfigError(cert ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH', 'mTLS needs both the certificate and the key');
   }
-  if (!cert && !ca && !serverName) return enabled ? true : undefined;
+  // Said false on purpose (not just left unset), yet given what only TLS uses: which one is meant?
+  const needsTls = (
+    [
+      ['TEMPORAL_TLS_CERT_PATH', cert],
+      ['TEMPORAL_TLS_CA_PATH', ca],
+      ['TEMPORAL_TLS_SERVER_NAME', serverName],
+      ['TEMPORAL_API_KEY', apiKey],
+    ] as const
+  ).find(([, value]) => value);
+  if (env.TEMPORAL_TLS && ['false', '0'].includes(flag) && needsTls) {
+    throw new ConfigError('TEMPORAL_TLS', `is false, but ${needsTls[0]} is set, which needs TLS (unset TEMPORAL_TLS or make it true)`);
+  }
+  if (!cert && !ca && !serverName) return ['true', '1'].includes(flag) || apiKey ? true : undefined;
   return {
     serverName,
-    serverRootCACertificate: ca ? readFile('TEMPORAL_TLS_CA_PATH', ca) : undefined,
-    clientCertPair: cert ? { crt: readFile('TEMPORAL_TLS_CERT_PATH', cert), key: readFile('TEMPORAL_TLS_KEY_PATH', key) } : undefined,
+    serverRootCACertificate: ca ? readPem('TEMPORAL_TLS_CA_PATH', ca) : undefined,
+    clientCertPair: cert ? { crt: readPem('TEMPORAL_TLS_CERT_PATH', cert), key: readPem('TEMPORAL_TLS_KEY_PATH', key) } : undefined,
   };
 }
 
@@ -158,7 +179,7 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
     namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().regex(/^[\w.-]+$/, 'must be a namespace name')),
     taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1)),
     apiKey,
-    tls: temporalTls(env) ?? (apiKey ? true : undefined),
+    tls: temporalTls(env, apiKey),
   };
 }
 
