@@ -68,7 +68,14 @@ export class ConfigError extends Error {
   }
 }
 
-const hostPort = z.string().regex(/^[^\s:/]+(:\d{1,5})$/, 'must be host:port');
+const hostPort = z
+  .string()
+  .regex(/^[^\s:/]+(:\d{1,5})$/, 'must be host:port')
+  .refine((v) => Number(v.split(':')[1]) >= 1 && Number(v.split(':')[1]) <= 65_535, 'must be host:port with a port from 1 to 65535');
+// A stray space (an .env file) would make the worker poll a queue the client never uses.
+const taskQueueName = z
+  .string()
+  .regex(/^(?!\s)[^\x00-\x1f\x7f]*(?<!\s)$/, 'must not start or end with white space or hold control characters');
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an absolute http(s) URL');
 const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number');
 const atMost = (max: number) => positiveInt.refine((v) => Number(v) <= max, `must be at most ${max}`);
@@ -177,7 +184,7 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
   return {
     address: read(env, 'TEMPORAL_ADDRESS', hostPort),
     namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().regex(/^[\w.-]+$/, 'must be a namespace name')),
-    taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1)),
+    taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', taskQueueName),
     apiKey,
     tls: temporalTls(env, apiKey),
   };
