@@ -3,9 +3,13 @@
 #   tools/bin/temporal              Temporal CLI dev server (Go module proxy)
 #   tools/bin/temporal-test-server  Java time-skipping test server (Maven Central)
 #   tools/bin/ocm                   official OCM CLI, for the emulator's compatibility test
+#   tools/bin/temporal-server       Temporal server, its SQL schema tool (temporal-sql-tool),
+#   tools/temporal-server/          its config template and PostgreSQL schemas, and Debian's
+#                                   PostgreSQL: the production-shaped cluster (scripts/cluster/)
 #   Go modules of test/ocm-sdk-go   official OCM Go SDK at both versions its test runs
 # Each step is skipped when its version stamp is already there, so re-running is cheap.
-# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 skip those parts (npm start needs only the CLI).
+# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 / SETUP_TEMPORAL_SERVER=0 skip those parts
+# (npm start needs only the CLI).
 # The Temporal SDK's own binary download is never used: it cannot work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +20,9 @@ mkdir -p "$bin"
 TEMPORAL_CLI_VERSION=v1.5.1
 TEST_SERVER_VERSION=1.38.0
 OCM_CLI_VERSION=v1.0.10
+# Must equal the temporalio/server and temporalio/admin-tools tags in docker-compose.yml
+# (test/compose.test.ts checks it).
+TEMPORAL_SERVER_VERSION=v1.32.1
 
 stamp_ok() { [ -f "$root/tools/.$1" ] && [ "$(cat "$root/tools/.$1")" = "$2" ]; }
 stamp() { echo "$2" > "$root/tools/.$1"; }
@@ -58,6 +65,31 @@ if [ "${SETUP_OCM_CLI:-1}" = 1 ] && { ! stamp_ok ocm "$OCM_CLI_VERSION" || [ ! -
   )
   rm -rf "$build"
   stamp ocm "$OCM_CLI_VERSION"
+fi
+
+if [ "${SETUP_TEMPORAL_SERVER:-1}" = 1 ]; then
+  bash scripts/setup-postgres.sh
+fi
+if [ "${SETUP_TEMPORAL_SERVER:-1}" = 1 ] && { ! stamp_ok temporal-server "$TEMPORAL_SERVER_VERSION" ||
+  [ ! -x "$bin/temporal-server" ] || [ ! -x "$bin/temporal-sql-tool" ]; }; then
+  need go "to build the Temporal server"
+  echo "setup-tools: building Temporal server $TEMPORAL_SERVER_VERSION and its SQL tool (first time only, about 5 minutes)"
+  module=go.temporal.io/server
+  build=$(mktemp -d)
+  GOBIN="$build" go install "$module/cmd/server@$TEMPORAL_SERVER_VERSION" "$module/cmd/tools/sql@$TEMPORAL_SERVER_VERSION"
+  mv "$build/server" "$bin/temporal-server"
+  mv "$build/sql" "$bin/temporal-sql-tool"
+  rm -rf "$build"
+  # What the temporalio/server and admin-tools images keep in /etc/temporal: the
+  # config template their entrypoint renders from the environment, and the schemas.
+  module_dir=$(go mod download -json "$module@$TEMPORAL_SERVER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  etc="$root/tools/temporal-server"
+  rm -rf "$etc"
+  mkdir -p "$etc/config" "$etc/schema"
+  cp "$module_dir/config/docker.yaml" "$etc/config/"
+  cp -R "$module_dir/schema/postgresql" "$etc/schema/"
+  chmod -R u+w "$etc"
+  stamp temporal-server "$TEMPORAL_SERVER_VERSION"
 fi
 
 sdk_dir="$root/test/ocm-sdk-go"

@@ -6,6 +6,8 @@
 # are created by deploy/postgres/init-databases.sql when the volume is new.
 # Env: SQL_HOST, SQL_PORT (default 5432), SQL_USER, and SQL_PASSWORD, which
 # temporal-sql-tool reads itself so the password stays out of the process list.
+# TEMPORAL_SCHEMA_DIR (default: the image's /etc/temporal/schema) lets the native
+# cluster (scripts/cluster/) run this script with the schemas in tools/.
 set -eu
 
 host=${SQL_HOST:?SQL_HOST is required}
@@ -19,7 +21,7 @@ sql_tool() {
   temporal-sql-tool --plugin postgres12 --endpoint "$host" --port "$port" --user "$user" --database "$db" "$@"
 }
 
-schema_dir=/etc/temporal/schema/postgresql/v12
+schema_dir=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema}/postgresql/v12
 for database in temporal temporal_visibility; do
   case $database in
     temporal) versions=$schema_dir/temporal/versioned ;;
