@@ -57,6 +57,16 @@ describe('bad worker configuration: refused at start, naming the variable', () =
     ],
     ['a task queue with a newline', { ...base, TEMPORAL_TASK_QUEUE: 'ams\nlifecycle' }, "TEMPORAL_TASK_QUEUE: must not start or end with white space or hold control characters (got 'ams\nlifecycle')"],
     ["AMS_TIMEOUT_MS '10s'", { ...base, AMS_TIMEOUT_MS: '10s' }, "AMS_TIMEOUT_MS: must be a positive whole number (got '10s')"],
+    [
+      'a 22-digit Retry-After cap (the workflow bounds waits at a day)',
+      { ...base, AMS_MAX_RETRY_AFTER_SECONDS: '9999999999999999999999' },
+      "AMS_MAX_RETRY_AFTER_SECONDS: must be at most 86400 (got '9999999999999999999999')",
+    ],
+    [
+      'a 22-digit activity concurrency',
+      { ...base, WORKER_MAX_CONCURRENT_ACTIVITIES: '9999999999999999999999' },
+      "WORKER_MAX_CONCURRENT_ACTIVITIES: must be at most 10000 (got '9999999999999999999999')",
+    ],
     ['an AMS_URL with a newline', { ...base, AMS_URL: 'https://api.openshift.com/\nx' }, "AMS_URL: must be an absolute http(s) URL (got 'https://api.openshift.com/\nx')"],
     ["LOG_LEVEL 'INFO' (pino levels are lower-case)", { ...base, LOG_LEVEL: 'INFO' }, "LOG_LEVEL: must be a pino level (got 'INFO')"],
   ];

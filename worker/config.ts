@@ -4,10 +4,15 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AMS_CLIENT_DEFAULTS, hasUserInfo } from '../ams/config.js';
 import type { AmsAuthOptions } from '../ams/index.js';
+import { RETRY_AFTER_LIMIT_SECONDS } from '../workflows/backoff.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.js';
 
 /** An activity attempt has 60 s (workflows/cluster-subscription.ts); the longest chain is a token request and four AMS requests. */
 export const AMS_TIMEOUT_MAX_MS = 12_000;
+/** The workflow never waits longer than this on a Retry-After; a longer cap would only be cut again. */
+export const MAX_RETRY_AFTER_CAP_SECONDS = RETRY_AFTER_LIMIT_SECONDS;
+/** More activity slots than one process can use is a typo, not a setting. */
+export const MAX_CONCURRENT_ACTIVITIES = 10_000;
 
 /** Every variable the worker reads, with its default and meaning (README's table is made from this). */
 export const CONFIG_VARIABLES = {
@@ -33,9 +38,9 @@ export const CONFIG_VARIABLES = {
   },
   AMS_MAX_RETRY_AFTER_SECONDS: {
     default: String(AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds),
-    doc: 'Longest wait honoured from an AMS Retry-After, in seconds (longer ones are cut to this)',
+    doc: `Longest wait honoured from an AMS Retry-After, in seconds (longer ones are cut to this; at most ${MAX_RETRY_AFTER_CAP_SECONDS})`,
   },
-  WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: 'Activities one worker runs at once' },
+  WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: `Activities one worker runs at once (at most ${MAX_CONCURRENT_ACTIVITIES})` },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
   LOG_LEVEL: { default: 'info', doc: "pino level: trace, debug, info, warn, error, fatal, silent (the SDK's own logs follow it)" },
 } as const;
@@ -200,9 +205,9 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       baseUrl: amsUrl,
       auth: amsAuth(env),
       timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', atMost(AMS_TIMEOUT_MAX_MS))),
-      maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', positiveInt)),
+      maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', atMost(MAX_RETRY_AFTER_CAP_SECONDS))),
     },
-    maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', positiveInt)),
+    maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', atMost(MAX_CONCURRENT_ACTIVITIES))),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),
   };
