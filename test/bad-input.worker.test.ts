@@ -67,6 +67,12 @@ describe('bad worker configuration: refused at start, naming the variable', () =
       { ...base, WORKER_MAX_CONCURRENT_ACTIVITIES: '9999999999999999999999' },
       "WORKER_MAX_CONCURRENT_ACTIVITIES: must be at most 10000 (got '9999999999999999999999')",
     ],
+    [
+      'an empty client secret file (named, not AMS_CLIENT_SECRET)',
+      { AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET_FILE: file('secret', '\n') },
+      `AMS_CLIENT_SECRET_FILE: file '${join(dir, 'secret')}' is empty`,
+    ],
+    ['an empty token file (named, not AMS_CLIENT_ID)', { AMS_URL: base.AMS_URL, AMS_TOKEN_FILE: file('token', '') }, `AMS_TOKEN_FILE: file '${join(dir, 'token')}' is empty`],
     ['an AMS_URL with a newline', { ...base, AMS_URL: 'https://api.openshift.com/\nx' }, "AMS_URL: must be an absolute http(s) URL (got 'https://api.openshift.com/\nx')"],
     ["LOG_LEVEL 'INFO' (pino levels are lower-case)", { ...base, LOG_LEVEL: 'INFO' }, "LOG_LEVEL: must be a pino level (got 'INFO')"],
   ];

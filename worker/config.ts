@@ -116,9 +116,13 @@ function readFile(name: ConfigVariable, path: string): Buffer {
   }
 }
 
+/** A secret from its variable, or from its file; a named file that is empty is an error of its own. */
 function secret(env: Env, name: ConfigVariable, fileName: ConfigVariable): string {
   const file = read(env, fileName);
-  return file ? readFile(fileName, file).toString('utf8').trim() : read(env, name);
+  if (!file) return read(env, name);
+  const value = readFile(fileName, file).toString('utf8').trim();
+  if (!value) throw new ConfigError(fileName, `file '${file}' is empty`);
+  return value;
 }
 
 /** A PEM file for TLS: anything else would fail only at connect time, with a message naming no variable. */
