@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadWorkerConfig } from '../worker/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
@@ -123,4 +124,33 @@ describe('the worker entry point (node --import tsx worker/main.ts)', { concurre
     assert.equal(output, 'ams-lifecycle worker: configuration error: TEMPORAL_TLS_KEY_PATH: mTLS needs both the certificate and the key\n');
   });
 
+  it('Temporal refuses the connection: exit 1 within 20 s, the log says it cannot reach Temporal at that address', async () => {
+    const { code, output, ms } = await runWorkerMain({ ...WORKER_AMS, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 20_000);
+    assert.equal(code, 1, output);
+    assert.ok(ms < 20_000, `took ${ms} ms`);
+    const line = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { msg?: string };
+    assert.match(line.msg ?? '', /^worker failed: cannot reach Temporal at 127\.0\.0\.1:1 \(namespace default\): .*Connection refused/);
+  });
+
+  describe('a port that accepts connections but never speaks gRPC', () => {
+    let silent: Server;
+    const sockets = new Set<Socket>();
+    before(async () => {
+      silent = createServer((socket) => void sockets.add(socket.on('data', () => undefined)));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    });
+    after(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    it('exit 1 within 60 s (the SDK gives up after about 30 s), naming the address', async () => {
+      const port = (silent.address() as { port: number }).port;
+      const { code, output, ms } = await runWorkerMain({ ...WORKER_AMS, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, 60_000);
+      assert.equal(code, 1, output);
+      assert.ok(ms < 60_000, `took ${ms} ms`);
+      const line = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { msg?: string };
+      assert.match(line.msg ?? '', new RegExp(`^worker failed: cannot reach Temporal at 127\\.0\\.0\\.1:${port} \\(namespace default\\): .*Timeout expired`));
+    });
+  });
 });

@@ -15,6 +15,7 @@ const logger = createLogger(config.logLevel);
 try {
   await runWorker(config, logger);
 } catch (error) {
-  logger.error({ err: error }, 'worker failed');
+  // The reason in the message itself: the one line an operator reads in a crash loop.
+  logger.error({ err: error }, `worker failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

@@ -8,6 +8,18 @@ import type { WorkerConfig } from './config.js';
 import { bundleWorkflows, createClusterWorker } from './create-worker.js';
 import { installSdkLogger } from './logger.js';
 
+/** Temporal could not be reached at start; the message says where the worker looked. */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    cause: unknown,
+  ) {
+    super(`cannot reach Temporal at ${address} (namespace ${namespace}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export interface RunningWorker {
   /** Settles when the worker has stopped (and its connection is closed). */
   done: Promise<void>;
@@ -18,7 +30,10 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   installSdkLogger(logger);
   const { address, namespace, taskQueue, apiKey, tls } = config.temporal;
-  const connection = await NativeConnection.connect({ address, apiKey, tls });
+  // The SDK's own errors name neither the address nor what failed (a silent port: 'Timeout expired').
+  const connection = await NativeConnection.connect({ address, apiKey, tls }).catch((error: unknown) => {
+    throw new TemporalUnreachableError(address, namespace, error);
+  });
   try {
     const worker = await createClusterWorker({
       connection,
