@@ -89,6 +89,30 @@ describeOnServers('requests AMS finishes after we gave up', { servers: ['time-sk
     assert.deepEqual([state.applied.display_name, state.inFlight?.writes.length], ['B', 0]);
   });
 
+  it('an Active PATCH that landed late, after which AMS aged the cluster, is not sent again over Stale', async () => {
+    const clusterId = newClusterId();
+    const { subscriptionId } = await register(clusterId);
+    await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId());
+    await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.external_cluster_id !== undefined, { what: 'the id' });
+    // Active: attempt 1 times out on our side (5 s) and lands at 6 s; once AMS holds it,
+    // an outage fails attempts 2 and 3, so the run never learns that Active was applied.
+    const late = await h.admin.addFault({ kind: 'late_commit', latencyMs: 6_000, route: SUBSCRIPTION, method: 'PATCH', count: 1 });
+    await h.lifecycle.markInstalled(clusterId);
+    await eventually(() => h.admin.faults(), (rules) => !rules.some((r) => r.id === late.id), { what: 'the Active PATCH held', intervalMs: 50 });
+    const outage = await h.admin.addFault({ kind: 'outage', route: SUBSCRIPTION });
+    await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.failures >= 1, { what: 'the failed activity', timeoutMs: 30_000 });
+    await eventually(() => lateRequests(clusterId), (entries) => entries.length === 1, { what: 'the late Active', timeoutMs: 30_000, intervalMs: 500 });
+    await h.admin.removeFault(outage.id);
+    await h.admin.advanceClock(2 * 86_400); // no telemetry: AMS marks it Stale
+    assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale');
+    await h.env.sleep('5 minutes'); // the loop tries Active again, and reads AMS first
+    const state = await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.pending.length === 0 && s.failures === 0, {
+      what: 'the retry',
+    });
+    assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale', 'AMS owns it now: not patched back to Active');
+    assert.deepEqual([state.applied.status, state.ams?.status], ['Active', 'Stale']);
+  });
+
   it('a POST that lands after the deletion found nothing is found later and deleted: no Reserved leak', async () => {
     const clusterId = newClusterId();
     // Every attempt's POST times out on our side; AMS reserves 45 s later, after the

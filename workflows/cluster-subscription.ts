@@ -96,8 +96,10 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
         return;
       }
       case 'patch': {
+        // Rules 2: Active only ever replaces Reserved; AMS owns every status after it.
+        const onlyFromReserved = S.hardened(state) && work.field === 'status';
         const sub = await ams.patchSubscriptionField.executeWithOptions({ summary }, [
-          { subscriptionId: state.subscriptionId!, field: work.field, value: work.value },
+          { subscriptionId: state.subscriptionId!, field: work.field, value: work.value, ...(onlyFromReserved ? { onlyFromReserved } : {}) },
         ]);
         S.recordPatched(state, work.field, work.value, sub.values);
         if ((sub.attempt ?? 1) > 1) S.writeUncertain(state, { field: work.field, value: work.value }, later(IN_FLIGHT_SETTLE_SECONDS));
