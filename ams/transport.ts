@@ -51,9 +51,23 @@ export class AmsTransport {
     return parsed.data;
   }
 
-  /** A call whose 2xx answer has no body we need (any status < 400 is success). */
+  /**
+   * A call whose answer has no body we need: AMS sends 204, or a JSON body. Anything else
+   * under a 2xx (a proxy's HTML page, an OCM error) is not AMS having done it: taking it
+   * for success would report a DELETE done that never reached AMS.
+   */
   async requestNoContent(call: AmsCall): Promise<void> {
-    await this.#send(call);
+    const { response, text } = await this.#send(call);
+    if (text.trim() === '') return;
+    const fail = (rule: string) => this.#invalid(call, response, [{ field: '(body)', rule }]);
+    if (!isJson(response)) throw fail(`expected no body or JSON, got Content-Type ${response.headers.get('content-type') ?? 'none'}`);
+    const json = tryParseJson(text);
+    if (json === undefined) throw fail('expected a JSON document, got unparsable text');
+    const envelope = ErrorEnvelopeSchema.safeParse(json.value);
+    if (envelope.success && envelope.data.kind === 'Error') {
+      const { code, reason } = envelope.data;
+      throw fail(`expected a success, got an OCM error (${[code, reason].filter(Boolean).join(': ')})`);
+    }
   }
 
   async #send(call: AmsCall): Promise<ExchangeResult> {

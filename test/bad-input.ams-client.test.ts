@@ -95,6 +95,21 @@ describe('bad AMS answers, as the AMS client reports them', () => {
     }
   });
 
+  it("a DELETE answered 200 with an HTML page (a proxy's login page): AmsResponseValidationError, not a deletion", async () => {
+    const id = await reserved();
+    await answer(`${API}/subscriptions/${id}`, 'DELETE', 200, 'text/html', '<html><body>Please log in</body></html>');
+    const error = await invalidBody(client.deleteSubscription(id));
+    assert.deepEqual([error.field, error.rule], ['(body)', 'expected no body or JSON, got Content-Type text/html']);
+    assert.equal((await client.getSubscription(id)).status, 'Reserved', 'the subscription is still there');
+  });
+
+  it('a DELETE answered 200 with an OCM error body: AmsResponseValidationError, not a deletion', async () => {
+    const id = await reserved();
+    await answer(`${API}/subscriptions/${id}`, 'DELETE', 200, 'application/json', OCM_ERROR);
+    const error = await invalidBody(client.deleteSubscription(id));
+    assert.deepEqual([error.field, error.rule], ['(body)', 'expected a success, got an OCM error (ACCT-MGMT-9: database is down)']);
+  });
+
   it('a DELETE answered 204 without a Content-Type, or 200 with a JSON object: done', async () => {
     const first = await reserved();
     await answer(`${API}/subscriptions/${first}`, 'DELETE', 204, undefined, '');
