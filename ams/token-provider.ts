@@ -11,7 +11,7 @@ import {
   AmsResponseValidationError,
   type AmsRequestTarget,
 } from './errors.js';
-import { exchange, tryParseJson } from './exchange.js';
+import { exchange, isJson, tryParseJson } from './exchange.js';
 import { logTokenRequest } from './logging.js';
 import { OAuthErrorSchema, TokenResponseSchema, toValidationIssues } from './schemas.js';
 
@@ -172,11 +172,17 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     const parsed = TokenResponseSchema.safeParse(json);
     if (!parsed.success) {
       logTokenRequest(logger, { path, status: response.status, durationMs, error: 'AmsResponseValidationError' });
+      // A page that is not JSON at all (a proxy's login page) is said as such, not as 'expected object'.
+      const notJson = !isJson(response)
+        ? `expected Content-Type application/json, got ${response.headers.get('content-type') ?? 'none'}`
+        : json === undefined
+          ? 'expected a JSON document, got unparsable text'
+          : undefined;
       throw new AmsResponseValidationError({
         operation: 'fetchToken',
         target: this.#target,
         status: response.status,
-        issues: toValidationIssues(parsed.error),
+        issues: notJson ? [{ field: '(body)', rule: notJson }] : toValidationIssues(parsed.error),
       });
     }
     const token = cachedToken(parsed.data.access_token, parsed.data.expires_in, requestedAt, this.#settings);

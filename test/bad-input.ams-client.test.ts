@@ -128,4 +128,13 @@ describe('bad AMS answers, as the AMS client reports them', () => {
     assert.equal(classifyAmsError(error, 'lookup').category, 'credentials');
   });
 
+  it("the token endpoint answers 200 with a proxy's HTML page: AmsResponseValidationError saying it is not JSON, transient", async () => {
+    await fixture.admin.addFault({ kind: 'answer', route: '/auth/*', status: 200, contentType: 'text/html', body: PROXY_PAGE, count: 1 });
+    const error = await invalidBody(fixture.clientWith({}).listSubscriptions());
+    assert.equal(
+      error.message,
+      'AMS POST /auth/realms/redhat-external/protocol/openid-connect/token (fetchToken) answered 200 with an invalid body: (body): expected Content-Type application/json, got text/html',
+    );
+    assert.equal(classifyAmsError(error, 'lookup').category, 'transient');
+  });
 });
