@@ -15,7 +15,7 @@ import { ClusterLifecycleClient } from '../../client/index.js';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 import { bundleWorkflows, createClusterWorker } from '../../worker/create-worker.js';
-import { startDevServer, startTimeSkippingServer } from './temporal-env.js';
+import { connectToServer, startDevServer, startTimeSkippingServer } from './temporal-env.js';
 
 // Keep test output readable: SDK logs only from ERROR up (activity failures are expected here) (install once per process).
 let runtimeInstalled = false;
@@ -38,10 +38,13 @@ export function workflowBundle(): Promise<{ code: string }> {
  * updates, signals to closed runs and continue-as-new is what production sees.
  */
 export const SERVERS = ['time-skipping', 'dev'] as const;
-export type ServerKind = (typeof SERVERS)[number];
+/** `cluster`: a running production-shaped cluster (scripts/cluster/), named by `cluster`; not a default. */
+export type ServerKind = (typeof SERVERS)[number] | 'cluster';
 
 export interface HarnessOptions {
   server?: ServerKind;
+  /** With server `cluster`: where it runs (the harness leaves it running). */
+  cluster?: { address: string; namespace: string };
   emulator?: EmulatorOptions;
   startWorker?: boolean;
   registrationWaitSeconds?: number;
@@ -73,8 +76,14 @@ export interface RunningWorker {
 export async function startLifecycleHarness(options: HarnessOptions = {}): Promise<LifecycleHarness> {
   quietRuntime();
   const server = options.server ?? 'time-skipping';
+  if (server === 'cluster' && !options.cluster) throw new Error("server 'cluster' needs the cluster option");
   const emulator = await startEmulator({ logger: false, ...options.emulator });
-  const env = server === 'dev' ? await startDevServer() : await startTimeSkippingServer();
+  const env =
+    server === 'dev'
+      ? await startDevServer()
+      : server === 'cluster'
+        ? await connectToServer(options.cluster!)
+        : await startTimeSkippingServer();
   const taskQueue = `test-${randomUUID()}`;
   const workers: RunningWorker[] = [];
 

@@ -46,3 +46,8 @@ export function startDevServer(options: { dbFilename?: string; uiPort?: number }
     },
   });
 }
+
+/** A server that runs already (the native cluster of scripts/cluster/): teardown only disconnects. */
+export function connectToServer(target: { address: string; namespace: string }): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer(target);
+}
