@@ -1,8 +1,6 @@
 // Bad input matrix, the client library and the CLI: each row names the input and
 // the exact outcome (error class and message naming the field or the problem) and
 // checks that nothing happened: no run started or changed, no AMS request sent.
-// Control characters in names and URLs are accepted today: a reported defect
-// (workflows/validation.ts), so no row asserts either outcome for them yet.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -68,6 +66,27 @@ describeOnServers('bad client library input', {}, use, () => {
     it('registerCluster with a 256-character account: InvalidInputError accountUsername: must be at most 255 characters; no run', async () => {
       const id = newClusterId();
       await refused(h.lifecycle.registerCluster({ clusterId: id, displayName: 'n', accountUsername: 'a'.repeat(256) }), 'registerCluster: invalid input: accountUsername: must be at most 255 characters');
+      await nothingSent(id);
+    });
+
+    const controls: [string, () => Promise<unknown>, string][] = [
+      ['renameCluster to a name with a newline', () => h.lifecycle.renameCluster(clusterId, 'prod\neast'), 'renameCluster: invalid input: displayName: must not contain control characters'],
+      ['renameCluster to a name with a NUL', () => h.lifecycle.renameCluster(clusterId, 'prod\u0000'), 'renameCluster: invalid input: displayName: must not contain control characters'],
+      ['renameCluster to a header injection', () => h.lifecycle.renameCluster(clusterId, 'x\r\nX-Injected: 1'), 'renameCluster: invalid input: displayName: must not contain control characters'],
+      ['setConsoleUrl with control characters', () => h.lifecycle.setConsoleUrl(clusterId, 'https://console.example.com/\u0000\u0007'), 'setConsoleUrl: invalid input: consoleUrl: must not contain control characters'],
+      ['setConsoleUrl with port 99999', () => h.lifecycle.setConsoleUrl(clusterId, 'https://console.example.com:99999/'), 'setConsoleUrl: invalid input: consoleUrl: must have a port from 1 to 65535'],
+      ['markInstallFailed with a NUL in the reason', () => h.lifecycle.markInstallFailed(clusterId, 'disk\u0000full'), 'markInstallFailed: invalid input: reason: must not contain control characters'],
+    ];
+    for (const [name, call, message] of controls) {
+      it(`${name}: InvalidInputError naming the field; the run is unchanged`, async () => {
+        await refused(call(), message);
+        await unchanged();
+      });
+    }
+
+    it("registerCluster with an account ending in NUL: InvalidInputError accountUsername: must not contain control characters; no run", async () => {
+      const id = newClusterId();
+      await refused(h.lifecycle.registerCluster({ clusterId: id, displayName: 'n', accountUsername: 'alice\u0000' }), 'registerCluster: invalid input: accountUsername: must not contain control characters');
       await nothingSent(id);
     });
 

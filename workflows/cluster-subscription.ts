@@ -10,7 +10,7 @@ import { handleFailure } from './failures.js';
 import { setHandlers } from './handlers.js';
 import { publishSearchAttributes } from './search-attributes.js';
 import * as S from './state.js';
-import { deletionRunSchema, describeIssues, registrationSchema, validate } from './validation.js';
+import { deletionRunSchema, describeIssues, registrationSchema, RULES_1_SCHEMAS, validate } from './validation.js';
 
 export { loopBackoffSeconds, LOOP_BACKOFF } from './backoff.js';
 
@@ -49,7 +49,9 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
 
   if (!carried) {
     // A deletion-only run needs nothing but the cluster id.
-    const checked = args.deletion ? validate(deletionRunSchema, registration) : validate(registrationSchema, registration);
+    const checked = args.deletion
+      ? validate(deletionRunSchema, registration)
+      : validate(rules >= 2 ? registrationSchema : RULES_1_SCHEMAS.registration, registration);
     if (!checked.ok) {
       S.recordRefusal(state, { operation: 'register', category: 'invalid', message: describeIssues(checked.issues), at: now() });
     } else if (args.deletion) {

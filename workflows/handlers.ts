@@ -59,17 +59,20 @@ export function setHandlers(ctx: HandlerContext): void {
     publish();
   }
 
-  wf.setHandler(renameSignal, (p) => accept('rename', renameSchema, p, (v) => S.rename(state, v.displayName)));
+  // Runs on rules 1 keep the payload rules they were recorded with (their replay must not change).
   const hardened = S.hardened(state);
+  const nameSchema = hardened ? renameSchema : RULES_1_SCHEMAS.rename;
   const idSchema = hardened ? openshiftClusterIdSchema : RULES_1_SCHEMAS.openshiftClusterId;
   const urlSchema = hardened ? consoleUrlSchema : RULES_1_SCHEMAS.consoleUrl;
+  const failedSchema = hardened ? installFailedSchema : RULES_1_SCHEMAS.installFailed;
+  wf.setHandler(renameSignal, (p) => accept('rename', nameSchema, p, (v) => S.rename(state, v.displayName)));
   wf.setHandler(openshiftClusterIdSignal, (p) =>
     accept('openshiftClusterId', idSchema, p, (v) => S.setOpenshiftClusterId(state, v.openshiftClusterId)),
   );
   wf.setHandler(consoleUrlSignal, (p) => accept('consoleUrl', urlSchema, p, (v) => S.setConsoleUrl(state, v.consoleUrl)));
   wf.setHandler(installSucceededSignal, () => accept('installSucceeded', undefined, undefined, () => S.installSucceeded(state)));
   wf.setHandler(installFailedSignal, (p) =>
-    accept('installFailed', installFailedSchema, p, (v) => S.installFailed(state, v?.reason, now())),
+    accept('installFailed', failedSchema, p, (v) => S.installFailed(state, v?.reason, now())),
   );
   wf.setHandler(installRestartedSignal, () => accept('installRestarted', undefined, undefined, () => S.installRestarted(state)));
   wf.setHandler(deletedSignal, (p) => accept('deleted', deletedSchema, p, (v) => S.markDeleted(state, v.by, now())));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DELETED_BY } from './definitions.js';
 
 export const DISPLAY_NAME_MAX = 255;
+export const INSTALL_FAILURE_REASON_MAX = 2000;
 export const ACCOUNT_USERNAME_MAX = 255;
 export const CONSOLE_URL_MAX = 2048;
 
@@ -13,26 +14,44 @@ const anyCaseUuid = z.string({ error: 'must be a string' }).regex(UUID, { error:
 // Lower-cased, so 'ABC…' and 'abc…' are one cluster (one workflow id, one AMS cluster_id).
 const uuid = anyCaseUuid.transform((s) => s.toLowerCase());
 
-const displayName = z
-  .string({ error: 'must be a string' })
-  .refine((s) => s.trim().length > 0, { error: 'must not be empty' })
-  .refine((s) => s.length <= DISPLAY_NAME_MAX, { error: `must be at most ${DISPLAY_NAME_MAX} characters` });
+// Each field reports the first rule it breaks (abort), not every rule at once.
+// C0 and C1 controls and DEL: a newline in a name reaches AMS, logs and Markdown as is.
+// Free text (an install failure's reason) may keep tabs and line breaks.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const noControl = <T extends z.ZodType<string>>(schema: T, pattern = CONTROL) =>
+  schema.refine((s) => !pattern.test(s), { error: 'must not contain control characters', abort: true });
 
-const accountUsername = z
+const anyDisplayName = z
   .string({ error: 'must be a string' })
-  .refine((s) => s.trim().length > 0, { error: 'must not be empty' })
+  .refine((s) => s.trim().length > 0, { error: 'must not be empty', abort: true })
+  .refine((s) => s.length <= DISPLAY_NAME_MAX, { error: `must be at most ${DISPLAY_NAME_MAX} characters`, abort: true });
+const displayName = noControl(anyDisplayName);
+
+const anyAccountUsername = z
+  .string({ error: 'must be a string' })
+  .refine((s) => s.trim().length > 0, { error: 'must not be empty', abort: true })
   .refine((s) => s.length <= ACCOUNT_USERNAME_MAX, {
     error: `must be at most ${ACCOUNT_USERNAME_MAX} characters`,
+    abort: true,
   });
+const accountUsername = noControl(anyAccountUsername);
 
 // An absolute https URL with a host ('https:foo' and 'http://…' are refused). A pattern rather
 // than `new URL()` keeps the rule identical inside and outside the workflow sandbox.
 const httpsUrl = z
   .string({ error: 'must be a string' })
-  .refine((s) => s.length <= CONSOLE_URL_MAX, { error: `must be at most ${CONSOLE_URL_MAX} characters` })
-  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL' });
+  .refine((s) => s.length <= CONSOLE_URL_MAX, { error: `must be at most ${CONSOLE_URL_MAX} characters`, abort: true })
+  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL', abort: true });
 // Credentials in a URL would reach AMS, the history and the Web UI.
-const consoleUrl = httpsUrl.refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)' });
+const consoleUrl = noControl(httpsUrl)
+  .refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)', abort: true })
+  .refine(hasValidPort, { error: 'must have a port from 1 to 65535' });
+
+function hasValidPort(s: string): boolean {
+  const port = /^https:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(s)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);
+}
 
 function hasUserInfo(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(s);
@@ -61,16 +80,18 @@ export const consoleUrlSchema = z.strictObject({ consoleUrl });
  * kept as sent, user-info not refused. Their replay must accept what they accepted.
  */
 export const RULES_1_SCHEMAS = {
+  registration: z.strictObject({ clusterId: anyCaseUuid, displayName: anyDisplayName, accountUsername: anyAccountUsername }),
+  rename: z.strictObject({ displayName: anyDisplayName }),
   openshiftClusterId: z.strictObject({ openshiftClusterId: anyCaseUuid }),
   consoleUrl: z.strictObject({ consoleUrl: httpsUrl }),
+  installFailed: z.strictObject({ reason: z.string().max(INSTALL_FAILURE_REASON_MAX).optional() }).optional(),
 } as const;
-export const INSTALL_FAILURE_REASON_MAX = 2000;
 export const installFailedSchema = z
   .strictObject({
-    reason: z
-      .string({ error: 'must be a string' })
-      .max(INSTALL_FAILURE_REASON_MAX, { error: `must be at most ${INSTALL_FAILURE_REASON_MAX} characters` })
-      .optional(),
+    reason: noControl(
+      z.string({ error: 'must be a string' }).max(INSTALL_FAILURE_REASON_MAX, { error: `must be at most ${INSTALL_FAILURE_REASON_MAX} characters` }),
+      CONTROL_BUT_WHITESPACE,
+    ).optional(),
   })
   .optional();
 export const deletedSchema = z.strictObject({
