@@ -144,10 +144,10 @@ describeOnServers('raw messages that bypass the client', {}, use, (server) => {
       });
     }
 
-    it('an unknown query: QueryNotRegisteredError listing clusterState', async () => {
-      await assert.rejects(rawHandle(clusterId).query('noSuchQuery'), (error: Error) => {
-        assert.equal(error.name, 'QueryNotRegisteredError');
-        assert.match(error.message, /^Workflow did not register a handler for noSuchQuery\. Registered queries: \[.*clusterState.*\]$/);
+    it('an unknown query: an error listing clusterState (QueryNotRegisteredError; the test server at times sends it as INTERNAL)', async () => {
+      await assert.rejects(rawHandle(clusterId).query('noSuchQuery'), (error: Error & { cause?: { details?: string } }) => {
+        const text = error.name === 'QueryNotRegisteredError' ? error.message : error.cause?.details;
+        assert.match(text ?? '', /^Workflow did not register a handler for noSuchQuery\. Registered queries: \[.*clusterState.*\]$/);
         return true;
       });
     });
