@@ -1,14 +1,17 @@
 // Finds secrets in a saved history: in its raw text, and inside its payloads,
-// whose data is base64 (a secret in an activity argument would only show there).
+// whose data is base64 (a secret in an activity argument would only show there);
+// and in any other text (log lines, error messages, pages).
 export interface SecretFinding {
   what: string;
-  where: 'raw text' | 'decoded payload';
+  where: string;
   /** A short, redacted excerpt around the hit. */
   excerpt: string;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
 const BEARER = /Bearer /;
+/** `scheme://user:password@host`: credentials in a URL. */
+const USER_INFO = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:"']+:[^\s/@"']+@/i;
 
 /** Payload `data` and `metadata` values are base64: decode them to UTF-8 text. */
 export function decodedPayloadTexts(json: unknown): string[] {
@@ -31,20 +34,24 @@ function redacted(text: string, at: number): string {
   return `${text.slice(Math.max(0, at - 20), at)}[…]`.replace(/\s+/g, ' ');
 }
 
-/** Every literal secret, bearer token and JWT found in the history text. */
-export function findSecrets(historyText: string, secrets: readonly string[]): SecretFinding[] {
+/** Every literal secret, bearer token, JWT and URL user-info in `text`. */
+export function findSecretsInText(text: string, secrets: readonly string[], where = 'text'): SecretFinding[] {
   const findings: SecretFinding[] = [];
-  const scan = (text: string, where: SecretFinding['where']) => {
-    for (const secret of secrets) {
-      const at = text.indexOf(secret);
-      if (at >= 0) findings.push({ what: 'a client secret', where, excerpt: redacted(text, at) });
-    }
-    for (const [what, pattern] of [['a bearer token', BEARER], ['a JWT', JWT]] as const) {
-      const hit = pattern.exec(text);
-      if (hit) findings.push({ what, where, excerpt: redacted(text, hit.index) });
-    }
-  };
-  scan(historyText, 'raw text');
-  for (const text of decodedPayloadTexts(JSON.parse(historyText))) scan(text, 'decoded payload');
+  for (const secret of secrets) {
+    const at = text.indexOf(secret);
+    if (at >= 0) findings.push({ what: 'a client secret', where, excerpt: redacted(text, at) });
+  }
+  for (const [what, pattern] of [['a bearer token', BEARER], ['a JWT', JWT], ['user-info in a URL', USER_INFO]] as const) {
+    const hit = pattern.exec(text);
+    if (hit) findings.push({ what, where, excerpt: redacted(text, hit.index) });
+  }
   return findings;
+}
+
+/** Every literal secret, bearer token, JWT and URL user-info in a history, its payloads decoded. */
+export function findSecrets(historyText: string, secrets: readonly string[]): SecretFinding[] {
+  return [
+    ...findSecretsInText(historyText, secrets, 'raw text'),
+    ...decodedPayloadTexts(JSON.parse(historyText)).flatMap((text) => findSecretsInText(text, secrets, 'decoded payload')),
+  ];
 }
