@@ -46,7 +46,7 @@ export function renderSummary(s: ChaosSummary): string {
     ...MUST_BE_ZERO.map((c) => [`${c} (must be 0)`, s.counts[c]]),
     [
       'secrets found (must be 0)',
-      `${s.secrets.findings.length} in ${s.secrets.histories} histories, ${s.secrets.logFiles} logs, ${s.secrets.messages} error messages`,
+      `${s.secrets.findings.length} in ${s.secrets.histories} histories, ${s.secrets.logFiles} logs, ${s.secrets.messages} errors, ${s.secrets.uiPages} UI pages`,
     ],
   );
   return table.toString();

@@ -106,7 +106,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       workflowIds: lives.map((l) => lifecycle.handle(l.clusterId).workflowId),
       logFiles: workers.map((w) => w.logFile),
       messages: record.messages,
+      states: [...views.values()],
       secrets: [emulator.credentials.clientSecret],
+      ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}),
     });
     const summary: ChaosSummary = {
       seed: options.seed,

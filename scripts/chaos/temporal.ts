@@ -12,6 +12,8 @@ export type TemporalKind = (typeof TEMPORAL_KINDS)[number];
 export interface ChaosTemporal {
   kind: TemporalKind;
   address: string;
+  /** The Web UI, where the server has one (the dev server). */
+  uiUrl?: string;
   /** Stop the server and start it again on the same state. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startDevTemporal(dataDir: string, log: (line: string) => v
   return {
     kind: 'dev',
     address: server.address,
+    uiUrl: server.uiUrl,
     async restart() {
       await server.stop();
       server = await start();
