@@ -1,5 +1,5 @@
 // Installs the Temporal CLI into tools/bin on first start (a no-op once its version
-// stamp is there). Only what the dev stack needs: no OCM CLI, no test server; the
+// stamp is there). Only what the dev stack needs: no OCM CLI or SDK, no test server; the
 // Temporal server and PostgreSQL only for the native cluster (scripts/cluster/).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -9,7 +9,7 @@ export function runSetupTools(env: Record<string, string | undefined> = process.
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', [resolve(REPO_ROOT, 'scripts/setup-tools.sh')], {
       cwd: REPO_ROOT,
-      env: { ...env, SETUP_OCM_CLI: '0', SETUP_TEST_SERVER: '0', SETUP_TEMPORAL_SERVER: temporalServer ? '1' : '0' },
+      env: { ...env, SETUP_OCM_CLI: '0', SETUP_OCM_SDK: '0', SETUP_TEST_SERVER: '0', SETUP_TEMPORAL_SERVER: temporalServer ? '1' : '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('error', reject);
