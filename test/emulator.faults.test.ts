@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { EmulatorAdminError } from '../emulator/admin-client.js';
-import { API, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, startTestEmulator, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const SUBSCRIPTIONS = `${API}/subscriptions`;
 
 describe('emulator faults', () => {
   let t: TestEmulator;
   let sa: string;
-  before(async () => {
-    t = await startTestEmulator();
+  useResetEmulator((emulator, token) => {
+    t = emulator;
+    sa = token;
   });
-  beforeEach(async () => {
-    await t.admin.reset();
-    sa = await t.serviceToken();
-  });
-  after(() => t.close());
 
   const list = () => t.call('GET', SUBSCRIPTIONS, { token: sa });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { EmulatorAdminError, type RequestLogEntry } from '../emulator/admin-client.js';
-import { API, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const SUBSCRIPTIONS = `${API}/subscriptions`;
 const AUTHORIZATIONS = `${API}/cluster_authorizations`;
@@ -10,14 +10,10 @@ const AUTHORIZATIONS = `${API}/cluster_authorizations`;
 describe('emulator late_commit faults', () => {
   let t: TestEmulator;
   let sa: string;
-  before(async () => {
-    t = await startTestEmulator();
+  useResetEmulator((emulator, token) => {
+    t = emulator;
+    sa = token;
   });
-  beforeEach(async () => {
-    await t.admin.reset();
-    sa = await t.serviceToken();
-  });
-  after(() => t.close());
 
   const patch = (id: string, displayName: string, signal?: AbortSignal) =>
     t.call('PATCH', `${SUBSCRIPTIONS}/${id}`, { token: sa, body: { display_name: displayName }, ...(signal ? { signal } : {}) });

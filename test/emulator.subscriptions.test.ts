@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ACME_ORG_ID, GLOBEX_ORG_ID } from '../emulator/index.js';
-import { API, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 describe('emulator subscriptions', () => {
   let t: TestEmulator;
   let sa: string;
-  before(async () => {
-    t = await startTestEmulator();
+  useResetEmulator((emulator, token) => {
+    t = emulator;
+    sa = token;
   });
-  beforeEach(async () => {
-    await t.admin.reset();
-    sa = await t.serviceToken();
-  });
-  after(() => t.close());
 
   it('cluster authorization reserves a subscription shaped as AMS does', async () => {
     const response = await t.authorize(sa, 'cluster-1', 'alice');

@@ -1,6 +1,7 @@
 // Test helpers for the AMS emulator: start one, get tokens, call its API over HTTP.
 
 import { request as httpRequest } from 'node:http';
+import { after, before, beforeEach } from 'node:test';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 
@@ -154,4 +155,20 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 export function jwtPayload(token: string): Record<string, unknown> {
   const part = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * One emulator for the calling suite (started in its `before`, closed in its `after`),
+ * handed to `use` with a service token; emptied, with a fresh token, before every test.
+ */
+export function useResetEmulator(use: (t: TestEmulator, serviceToken: string) => void, options: EmulatorOptions = {}): void {
+  let t: TestEmulator | undefined;
+  before(async () => {
+    t = await startTestEmulator(options);
+  });
+  beforeEach(async () => {
+    await t!.admin.reset();
+    use(t!, await t!.serviceToken());
+  });
+  after(() => t?.close());
 }
