@@ -14,6 +14,8 @@ export interface ChaosTemporal {
   address: string;
   /** The Web UI, where the server has one (the dev server). */
   uiUrl?: string;
+  /** Its own secrets (a database password), for the secrets scan. */
+  secrets?: string[];
   /** Stop the server and start it again on the same state. */
   restart(): Promise<void>;
   stop(): Promise<void>;
