@@ -13,7 +13,7 @@ describe('chaos run', () => {
   async function run(t: { diagnostic(message: string): void }, options: ChaosOptions): Promise<void> {
     const result = await runChaos(options);
     t.diagnostic(`\n${renderSummary(result.summary)}`);
-    assert.ok(result.passed, renderFailures(options.seed, result.verdicts, result.summary.secrets));
+    assert.ok(result.passed, renderFailures(options.seed, result.verification, result.summary.secrets));
     assert.deepEqual(CHAOS_FAULT_KINDS.filter((k) => result.summary.faults[k] === 0), [], 'every fault kind struck');
   }
 

@@ -6,22 +6,39 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import { ClusterDeletedError, InvalidInputError, RegistrationPendingError } from '../../client/errors.js';
 import type { ChaosEvent, ChaosLife } from './lives.js';
+import { errorText } from './secrets.js';
 
-/** How long the installer keeps retrying one call before it gives up. */
-const GIVE_UP_MS = 5 * 60_000;
-const PENDING_RETRY_MS = 3_000;
+export interface DriveLimits {
+  /** How long the installer keeps retrying one call before it gives up. */
+  giveUpMs: number;
+  /** How long the installer waits for a background registration's run to exist. */
+  runAppearsMs: number;
+  pendingRetryMs: number;
+}
+
+export const DRIVE_LIMITS: DriveLimits = { giveUpMs: 5 * 60_000, runAppearsMs: 2 * 60_000, pendingRetryMs: 3_000 };
 
 export interface DriveRecord {
   /** Calls retried because Temporal did not take them (restart, deadline). */
   retries: number;
   /** Calls the installer gave up on, or that failed in a way the installer never expects. */
   failures: { clusterId: string; event: ChaosEvent['kind']; error: string }[];
-  /** Every error message a call raised, for the secrets check. */
+  /** Every error a call raised (message, details, causes), for the secrets check. */
   messages: string[];
 }
 
 export function newDriveRecord(): DriveRecord {
   return { retries: 0, failures: [], messages: [] };
+}
+
+/** How one life is being played: the deletion may only be reported done after the life sent it. */
+interface Play {
+  lifecycle: ClusterLifecycleClient;
+  life: ChaosLife;
+  record: DriveRecord;
+  limits: DriveLimits;
+  signal: AbortSignal | undefined;
+  deleteSent: boolean;
 }
 
 async function send(lifecycle: ClusterLifecycleClient, clusterId: string, event: ChaosEvent): Promise<void> {
@@ -47,56 +64,90 @@ async function send(lifecycle: ClusterLifecycleClient, clusterId: string, event:
   }
 }
 
-/** Sends one event until it is taken; true when taken (or, after the deletion, rightly refused). */
-async function deliver(lifecycle: ClusterLifecycleClient, clusterId: string, event: ChaosEvent, record: DriveRecord): Promise<boolean> {
-  const giveUpAt = Date.now() + GIVE_UP_MS;
+function fail(play: Play, event: ChaosEvent['kind'], error: string): void {
+  play.record.failures.push({ clusterId: play.life.clusterId, event, error });
+}
+
+/** Sends one event until it is taken; true when taken (or, after the life's deletion, rightly refused). */
+async function deliver(play: Play, event: ChaosEvent): Promise<boolean> {
+  const { record, limits, signal } = play;
+  const giveUpAt = Date.now() + limits.giveUpMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      await send(lifecycle, clusterId, event);
+      await send(play.lifecycle, play.life.clusterId, event);
       return true;
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      record.messages.push(message);
-      // A late signal to a cluster whose deletion is done: the installer is told so. Expected.
-      if (error instanceof ClusterDeletedError && event.kind !== 'register') return true;
+      const text = errorText(error);
+      record.messages.push(text);
+      if (error instanceof ClusterDeletedError) {
+        // A late signal after this life's own deletion: the installer is told so. Expected then, and only then.
+        if (play.deleteSent) return true;
+        fail(play, event.kind, `deleted before the installer deleted it: ${text}`);
+        return false;
+      }
       if (error instanceof InvalidInputError || Date.now() > giveUpAt) {
-        record.failures.push({ clusterId, event: event.kind, error: message });
+        fail(play, event.kind, text);
         return false;
       }
       if (!(error instanceof RegistrationPendingError)) record.retries += 1;
-      await sleep(error instanceof RegistrationPendingError ? PENDING_RETRY_MS : Math.min(5_000, 500 * attempt));
+      await sleep(error instanceof RegistrationPendingError ? limits.pendingRetryMs : Math.min(5_000, 500 * attempt), undefined, { signal });
     }
   }
 }
 
-/** Registration in the background: asks until answered or the cluster is deleted. */
-async function registerInBackground(lifecycle: ClusterLifecycleClient, life: ChaosLife, event: ChaosEvent, record: DriveRecord): Promise<void> {
-  const giveUpAt = Date.now() + GIVE_UP_MS;
+/** Registration in the background: asks until answered or the cluster is deleted (by this life). */
+async function registerInBackground(play: Play, event: ChaosEvent): Promise<void> {
+  const giveUpAt = Date.now() + play.limits.giveUpMs;
   while (Date.now() < giveUpAt) {
     try {
-      await send(lifecycle, life.clusterId, event);
+      await send(play.lifecycle, play.life.clusterId, event);
       return;
     } catch (error) {
-      if (error instanceof ClusterDeletedError) return;
-      record.messages.push(error instanceof Error ? error.message : String(error));
-      await sleep(PENDING_RETRY_MS);
+      play.record.messages.push(errorText(error));
+      if (error instanceof ClusterDeletedError) {
+        if (!play.deleteSent) fail(play, 'register', `deleted before the installer deleted it: ${errorText(error)}`);
+        return;
+      }
+      await sleep(play.limits.pendingRetryMs, undefined, { signal: play.signal });
     }
   }
-  record.failures.push({ clusterId: life.clusterId, event: 'register', error: 'background registration never answered' });
+  fail(play, 'register', 'background registration never answered');
+}
+
+/** Whether the cluster's run exists, asked until it does or `runAppearsMs` has passed. */
+async function runAppears(play: Play): Promise<boolean> {
+  const until = Date.now() + play.limits.runAppearsMs;
+  const exists = () => play.lifecycle.handle(play.life.clusterId).describe().then(() => true, () => false);
+  while (!(await exists())) {
+    if (Date.now() > until) return false;
+    await sleep(200, undefined, { signal: play.signal });
+  }
+  return true;
+}
+
+export interface DriveOptions {
+  /** Stops the life where it is (the run is being torn down): the promise then rejects. */
+  signal?: AbortSignal;
+  limits?: Partial<DriveLimits>;
 }
 
 /** Plays one life from `startedAt`; resolves when every event was delivered (or given up). */
-export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLife, startedAt: number, record: DriveRecord): Promise<void> {
+export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLife, startedAt: number, record: DriveRecord, options: DriveOptions = {}): Promise<void> {
+  const play: Play = { lifecycle, life, record, limits: { ...DRIVE_LIMITS, ...options.limits }, signal: options.signal, deleteSent: false };
   const background: Promise<void>[] = [];
   for (const { event, atMs } of life.events) {
-    await sleep(Math.max(0, startedAt + atMs - Date.now()));
+    await sleep(Math.max(0, startedAt + atMs - Date.now()), undefined, { signal: options.signal });
     if (event.kind === 'register' && event.background) {
-      background.push(registerInBackground(lifecycle, life, event, record));
-      // The installer goes on once the cluster's run exists.
-      while (!(await lifecycle.handle(life.clusterId).describe().then(() => true, () => false))) await sleep(200);
+      const registration = registerInBackground(play, event);
+      registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
+      background.push(registration);
+      // The installer goes on once the cluster's run exists; one that never appears is a failed call.
+      if (!(await runAppears(play))) fail(play, 'register', `the run did not exist after ${play.limits.runAppearsMs / 1000} s`);
       continue;
     }
-    await deliver(lifecycle, life.clusterId, event, record);
+    // Set before sending: the deletion may land although its answer is lost.
+    if (event.kind === 'delete') play.deleteSent = true;
+    await deliver(play, event);
   }
   await Promise.all(background);
 }

@@ -78,7 +78,8 @@ export function scheduleFaults(seed: number, durationMs: number, workers: number
 
 export interface FaultTargets {
   admin: EmulatorAdmin;
-  killWorker(index: number): Promise<void>;
+  /** kill -9; true once the worker was running and has exited. */
+  killWorker(index: number): Promise<boolean>;
   startWorker(index: number): Promise<void>;
   restartTemporal(): Promise<void>;
   /** The subscriptions AMS has just aged to Stale: none may be patched back to Active. */
@@ -86,46 +87,77 @@ export interface FaultTargets {
   log(line: string): void;
 }
 
-/** How many times each kind struck: requests hit for AMS faults, events for the rest. */
+/** How many times each kind struck: requests hit for AMS faults, kills with a confirmed exit, finished restarts, subscriptions aged. */
 export type FaultCounts = Record<ChaosFaultKind, number>;
 
 /** AMS ages Active subscriptions without telemetry for this long to Stale. */
 export const AGEING_SECONDS = 2 * 86_400;
 
-export async function runFaults(schedule: ScheduledFault[], targets: FaultTargets, startedAt: number): Promise<FaultCounts> {
+/** The longest an AMS request is held by a fault (latency, late commit): it may still commit this long after its rule is gone. */
+export function longestHoldMs(schedule: readonly ScheduledFault[]): number {
+  return Math.max(0, ...schedule.map((f) => f.rule?.latencyMs ?? 0));
+}
+
+export interface FaultRunOptions {
+  /** Stops the loop and the strikes in progress (the run is being torn down). */
+  signal?: AbortSignal;
+  /** How long a rule stays beyond its time while it has hit nothing yet. */
+  waitForHitMs?: number;
+}
+
+/**
+ * Strikes each fault at its time; resolves with the counts once all are done. A strike
+ * that fails does not stop the others, but the loop then rejects with its error, so a
+ * broken fault never passes for one that struck.
+ */
+export async function runFaults(schedule: ScheduledFault[], targets: FaultTargets, startedAt: number, options: FaultRunOptions = {}): Promise<FaultCounts> {
   const counts = Object.fromEntries(CHAOS_FAULT_KINDS.map((k) => [k, 0])) as FaultCounts;
+  const errors: string[] = [];
   const pending: Promise<void>[] = [];
-  for (const fault of schedule) {
-    await sleep(Math.max(0, startedAt + fault.atMs - Date.now()));
-    targets.log(`fault +${(fault.atMs / 1000).toFixed(1)}s ${fault.kind}${fault.forMs ? ` for ${(fault.forMs / 1000).toFixed(1)}s` : ''}`);
-    pending.push(strike(fault, targets, counts));
+  const { signal } = options;
+  try {
+    for (const fault of schedule) {
+      await sleep(Math.max(0, startedAt + fault.atMs - Date.now()), undefined, { signal });
+      targets.log(`fault +${(fault.atMs / 1000).toFixed(1)}s ${fault.kind}${fault.forMs ? ` for ${(fault.forMs / 1000).toFixed(1)}s` : ''}`);
+      // The handler is attached at once: a failing strike must not be an unhandled rejection.
+      pending.push(strike(fault, targets, counts, options).catch((error: unknown) => void errors.push(`${fault.kind}: ${error instanceof Error ? error.message : String(error)}`)));
+    }
+  } finally {
+    await Promise.all(pending);
   }
-  await Promise.all(pending);
+  signal?.throwIfAborted();
+  if (errors.length > 0) throw new Error(`faults failed to strike: ${errors.join('; ')}`);
   return counts;
 }
 
-async function strike(fault: ScheduledFault, targets: FaultTargets, counts: FaultCounts): Promise<void> {
+async function strike(fault: ScheduledFault, targets: FaultTargets, counts: FaultCounts, options: FaultRunOptions): Promise<void> {
+  const { signal } = options;
   if (fault.rule) {
     const rule = await targets.admin.addFault(fault.rule);
-    await sleep(fault.forMs);
-    const hitsOf = async () => (await targets.admin.faults()).find((r) => r.id === rule.id)?.hits ?? 0;
-    // A quiet moment may see no request at all: stay (up to 30 s more) until the fault has struck.
-    for (let waited = 0; (await hitsOf()) === 0 && waited < 30_000; waited += 500) await sleep(500);
-    const hits = await hitsOf();
-    await targets.admin.removeFault(rule.id).catch(() => undefined); // a count rule may be gone already
-    counts[fault.kind] += fault.kind === 'ams-outage' ? Math.max(1, hits) : hits;
-    return;
-  }
-  counts[fault.kind] += 1;
-  if (fault.kind === 'ams-ageing') {
+    try {
+      await sleep(fault.forMs, undefined, { signal });
+      const hitsOf = async () => (await targets.admin.faults()).find((r) => r.id === rule.id)?.hits ?? 0;
+      // A quiet moment may see no request at all: stay (up to 30 s more) until the fault has struck.
+      const waitMs = options.waitForHitMs ?? 30_000;
+      for (let waited = 0; (await hitsOf()) === 0 && waited < waitMs; waited += 500) await sleep(500, undefined, { signal });
+      counts[fault.kind] += await hitsOf();
+    } finally {
+      await targets.admin.removeFault(rule.id).catch(() => undefined); // a count rule may be gone already
+    }
+  } else if (fault.kind === 'ams-ageing') {
+    const stale = async () => new Set((await targets.admin.state()).subscriptions.filter((s) => s.status === 'Stale').map((s) => s.id));
+    const before = await stale();
     await targets.admin.advanceClock(AGEING_SECONDS);
-    const { subscriptions } = await targets.admin.state();
-    targets.onAged(subscriptions.filter((s) => s.status === 'Stale').map((s) => s.id));
+    const aged = [...(await stale())].filter((id) => !before.has(id));
+    targets.onAged(aged);
+    counts[fault.kind] += aged.length;
   } else if (fault.kind === 'worker-kill' && fault.worker !== undefined) {
-    await targets.killWorker(fault.worker);
-    await sleep(fault.forMs);
+    if (!(await targets.killWorker(fault.worker))) return; // it was not running: nothing was killed
+    counts[fault.kind] += 1;
+    await sleep(fault.forMs, undefined, { signal });
     await targets.startWorker(fault.worker);
   } else if (fault.kind === 'temporal-restart') {
     await targets.restartTemporal();
+    counts[fault.kind] += 1;
   }
 }

@@ -22,26 +22,47 @@ const program = new Command('chaos')
   .option('--duration <seconds>', 'the lives and the faults happen within this', whole(10, 86_400), CHAOS_DEFAULTS.durationSeconds)
   .addOption(new Option('--temporal <kind>', 'dev: the CLI dev server; cluster: the production-shaped server on PostgreSQL').choices(TEMPORAL_KINDS).default('dev'))
   .option('--settle-timeout <seconds>', 'how long the work may take to settle after the last event', whole(10, 86_400), CHAOS_DEFAULTS.settleTimeoutSeconds)
-  .option('--data-dir <dir>', 'folder for state and logs (default: a new temp folder)')
+  .option('--data-dir <dir>', 'folder for state and logs, kept (default: a new temp folder, removed after a pass)')
+  .option('--keep', 'keep the temp folder after a pass too')
   .option('--json', 'print the summary as JSON')
   .parse();
 
-const opts = program.opts<{ clusters: number; seed?: number; duration: number; temporal: TemporalKind; settleTimeout: number; dataDir?: string; json?: boolean }>();
+const opts = program.opts<{ clusters: number; seed?: number; duration: number; temporal: TemporalKind; settleTimeout: number; dataDir?: string; keep?: boolean; json?: boolean }>();
 const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const result = await runChaos({
-  clusters: opts.clusters,
-  seed,
-  durationMs: opts.duration * 1000,
-  temporal: opts.temporal,
-  settleTimeoutMs: opts.settleTimeout * 1000,
-  ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-  ...(opts.temporal === 'cluster' ? { startCluster: startClusterTemporal } : {}),
-  log,
-});
+// Ctrl-C or a kill: stop every process of the stack first (the dev server runs in its
+// own process group, so the terminal's Ctrl-C never reaches it). A second signal kills.
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`chaos: ${signal}: stopping the stack`);
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  });
+}
+
+let result;
+try {
+  result = await runChaos({
+    clusters: opts.clusters,
+    seed,
+    durationMs: opts.duration * 1000,
+    temporal: opts.temporal,
+    settleTimeoutMs: opts.settleTimeout * 1000,
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.keep ? { keep: true } : {}),
+    ...(opts.temporal === 'cluster' ? { startCluster: startClusterTemporal } : {}),
+    signal: interrupt.signal,
+    log,
+  });
+} catch (error) {
+  if (!interrupt.signal.aborted) throw error;
+  log(`chaos: interrupted (seed ${seed})`);
+  process.exit(130);
+}
 process.stdout.write(`${opts.json ? JSON.stringify(result.summary, null, 2) : renderSummary(result.summary)}\n`);
-const failures = renderFailures(seed, result.verdicts, result.summary.secrets);
+const failures = renderFailures(seed, result.verification, result.summary.secrets);
 if (failures) process.stdout.write(`${failures}\n`);
-process.stdout.write(`${result.passed ? 'chaos: every count is zero' : 'chaos: FAILED'} (seed ${seed}; logs in ${result.dataDir})\n`);
+const where = result.kept ? `logs in ${result.dataDir}` : 'its temp folder removed; --keep keeps it';
+process.stdout.write(`${result.passed ? 'chaos: every count is zero' : 'chaos: FAILED'} (seed ${seed}; ${where})\n`);
 process.exit(result.passed ? 0 : 1);

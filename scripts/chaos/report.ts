@@ -4,7 +4,7 @@ import { plainTable } from '../../client/cli/table.js';
 import { CHAOS_FAULT_KINDS, type FaultCounts } from './faults.js';
 import { describeLife } from './lives.js';
 import type { SecretsScan } from './secrets.js';
-import { MUST_BE_ZERO, type ClusterVerdict, type Count } from './verify.js';
+import { MUST_BE_ZERO, type ClusterVerdict, type Count, type Verification } from './verify.js';
 
 export interface ChaosSummary {
   seed: number;
@@ -23,8 +23,9 @@ export interface ChaosSummary {
   secrets: SecretsScan;
 }
 
+/** Every count is zero, no secret was found, and every source of the secrets scan was read. */
 export function passed(summary: ChaosSummary): boolean {
-  return MUST_BE_ZERO.every((c) => summary.counts[c] === 0) && summary.secrets.findings.length === 0;
+  return MUST_BE_ZERO.every((c) => summary.counts[c] === 0) && summary.secrets.findings.length === 0 && summary.secrets.failures.length === 0;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -46,19 +47,22 @@ export function renderSummary(s: ChaosSummary): string {
     ...MUST_BE_ZERO.map((c) => [`${c} (must be 0)`, s.counts[c]]),
     [
       'secrets found (must be 0)',
-      `${s.secrets.findings.length} in ${s.secrets.histories} histories, ${s.secrets.logFiles} logs, ${s.secrets.messages} errors, ${s.secrets.uiPages} UI pages`,
+      `${s.secrets.findings.length} in ${s.secrets.histories} histories, ${s.secrets.descriptions} descriptions, ${s.secrets.logFiles} logs, ${s.secrets.messages} errors, ${s.secrets.uiPages} UI pages`,
     ],
+    ['sources not read for secrets (must be 0)', s.secrets.failures.length],
   );
   return table.toString();
 }
 
-export function renderFailures(seed: number, verdicts: ClusterVerdict[], secrets: SecretsScan, limit = 20): string {
+export function renderFailures(seed: number, { verdicts, general }: Verification, secrets: SecretsScan, limit = 20): string {
   const failing = verdicts.filter((v) => v.problems.length > 0);
-  const lines: string[] = [];
+  const lines: string[] = general.slice(0, limit).map((p) => `✗ ${p.count}: ${p.detail}`);
+  if (general.length > limit) lines.push(`… and ${general.length - limit} more`);
   for (const v of failing.slice(0, limit)) lines.push(describeFailure(v));
   if (failing.length > limit) lines.push(`… and ${failing.length - limit} more clusters`);
   for (const f of secrets.findings.slice(0, limit)) lines.push(`secret: ${f.what} in ${f.source} (${f.where}): ${f.excerpt}`);
-  if (lines.length) lines.push(`replay: npm run chaos -- --seed ${seed} (same clusters, events and faults)`);
+  for (const f of secrets.failures.slice(0, limit)) lines.push(`not read for secrets: ${f}`);
+  if (lines.length) lines.push(`replay: npm run chaos -- --seed ${seed} (same clusters, events and fault schedule)`);
   return lines.join('\n');
 }
 
