@@ -92,6 +92,8 @@ export type FaultCounts = Record<ChaosFaultKind, number>;
 
 /** AMS ages Active subscriptions without telemetry for this long to Stale. */
 export const AGEING_SECONDS = 2 * 86_400;
+/** How often an ageing that found nothing Active ages again (at most ~10 times: 20 days, short of archiving). */
+const AGE_AGAIN_MS = 3_000;
 
 /** The longest an AMS request is held by a fault (latency, late commit): it may still commit this long after its rule is gone. */
 export function longestHoldMs(schedule: readonly ScheduledFault[]): number {
@@ -146,11 +148,17 @@ async function strike(fault: ScheduledFault, targets: FaultTargets, counts: Faul
     }
   } else if (fault.kind === 'ams-ageing') {
     const stale = async () => new Set((await targets.admin.state()).subscriptions.filter((s) => s.status === 'Stale').map((s) => s.id));
-    const before = await stale();
-    await targets.admin.advanceClock(AGEING_SECONDS);
-    const aged = [...(await stale())].filter((id) => !before.has(id));
-    targets.onAged(aged);
-    counts[fault.kind] += aged.length;
+    // Nothing may be Active yet when it strikes: age again (up to 30 s more) until something went Stale.
+    const waitMs = options.waitForHitMs ?? 30_000;
+    for (let waited = 0; ; waited += AGE_AGAIN_MS) {
+      const before = await stale();
+      await targets.admin.advanceClock(AGEING_SECONDS);
+      const aged = [...(await stale())].filter((id) => !before.has(id));
+      targets.onAged(aged);
+      counts[fault.kind] += aged.length;
+      if (aged.length > 0 || waited >= waitMs) break;
+      await sleep(AGE_AGAIN_MS, undefined, { signal });
+    }
   } else if (fault.kind === 'worker-kill' && fault.worker !== undefined) {
     if (!(await targets.killWorker(fault.worker))) return; // it was not running: nothing was killed
     counts[fault.kind] += 1;
