@@ -3,18 +3,11 @@
 // reordered and late signals, deletion before the subscription exists, lives left open.
 // The same seed always gives the same lives.
 import type { DeletedBy } from '../../workflows/definitions.js';
+import type { Step } from '../demo/plan.js';
 import { SeededRandom } from '../demo/random.js';
 
-export type ChaosEvent =
-  /** `background`: the installer goes on without waiting for the subscription id. */
-  | { kind: 'register'; name: string; account: string; background: boolean }
-  | { kind: 'rename'; name: string }
-  | { kind: 'openshift-id'; id: string }
-  | { kind: 'console-url'; url: string }
-  | { kind: 'installed' }
-  | { kind: 'install-failed'; reason: string }
-  | { kind: 'restart' }
-  | { kind: 'delete'; by: DeletedBy };
+/** The demo's installer steps; on register, `background`: the installer goes on without waiting for the subscription id. */
+export type ChaosEvent = Exclude<Step, { kind: 'register' }> | (Extract<Step, { kind: 'register' }> & { background: boolean });
 
 export interface TimedEvent {
   event: ChaosEvent;
