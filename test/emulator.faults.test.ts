@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EmulatorAdminError } from '../emulator/admin-client.js';
-import { API, startTestEmulator, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, startTestEmulator, useTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const SUBSCRIPTIONS = `${API}/subscriptions`;
 
 describe('emulator faults', () => {
   let t: TestEmulator;
   let sa: string;
-  useResetEmulator((emulator, token) => {
+  useTestEmulator((emulator, token) => {
     t = emulator;
     sa = token;
-  });
+  }, { resetEachTest: true });
 
   const list = () => t.call('GET', SUBSCRIPTIONS, { token: sa });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { EmulatorAdminError, type RequestLogEntry } from '../emulator/admin-client.js';
-import { API, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, useTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const SUBSCRIPTIONS = `${API}/subscriptions`;
 const AUTHORIZATIONS = `${API}/cluster_authorizations`;
@@ -10,10 +10,10 @@ const AUTHORIZATIONS = `${API}/cluster_authorizations`;
 describe('emulator late_commit faults', () => {
   let t: TestEmulator;
   let sa: string;
-  useResetEmulator((emulator, token) => {
+  useTestEmulator((emulator, token) => {
     t = emulator;
     sa = token;
-  });
+  }, { resetEachTest: true });
 
   const patch = (id: string, displayName: string, signal?: AbortSignal) =>
     t.call('PATCH', `${SUBSCRIPTIONS}/${id}`, { token: sa, body: { display_name: displayName }, ...(signal ? { signal } : {}) });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACME_ORG_ID, GLOBEX_ORG_ID } from '../emulator/index.js';
-import { API, startTestEmulator, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, startTestEmulator, useTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const DAY = 86_400;
 
 describe('emulator telemetry and ageing', () => {
   let t: TestEmulator;
   let sa: string;
-  useResetEmulator((emulator, token) => {
+  useTestEmulator((emulator, token) => {
     t = emulator;
     sa = token;
-  }, { staleAfterSeconds: DAY, archiveAfterSeconds: 30 * DAY });
+  }, { resetEachTest: true, staleAfterSeconds: DAY, archiveAfterSeconds: 30 * DAY });
 
   /** An installed cluster: reserved, external id set, Active. */
   const installed = async (clusterId: string, externalId: string) => {

@@ -4,9 +4,9 @@
 // server deleted (ams-wire.md, Envelopes).
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ACME_ORG_ID } from '../emulator/index.js';
-import { API, startTestEmulator, type ApiResponse, type TestEmulator } from './helpers/emulator-http.js';
+import { API, useTestEmulator, type ApiResponse, type TestEmulator } from './helpers/emulator-http.js';
 
 function assertNoContentJson(response: ApiResponse, what: string): void {
   assert.equal(response.status, 204, `${what}: ${response.text}`);
@@ -17,11 +17,10 @@ function assertNoContentJson(response: ApiResponse, what: string): void {
 describe('emulator 204 answers', () => {
   let t: TestEmulator;
   let sa: string;
-  before(async () => {
-    t = await startTestEmulator();
-    sa = await t.serviceToken();
+  useTestEmulator((emulator, token) => {
+    t = emulator;
+    sa = token;
   });
-  after(() => t.close());
 
   it('DELETE /subscriptions/{id}', async () => {
     const id = (await t.authorize(sa, 'no-content-1')).body.subscription.id;

@@ -4,9 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEFAULT_USERS } from '../emulator/index.js';
-import { API, AUTHZ, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, AUTHZ, startTestEmulator, useTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const ADMIN_CAPABILITY = 'capability.account.bare_metal_installer_admin';
 
@@ -26,11 +26,10 @@ function documentedUsers(): Map<string, string[]> {
 describe('emulator roles as documented', () => {
   let t: TestEmulator;
   let sa: string;
-  before(async () => {
-    t = await startTestEmulator();
-    sa = await t.serviceToken();
+  useTestEmulator((emulator, token) => {
+    t = emulator;
+    sa = token;
   });
-  after(() => t.close());
 
   const adminReview = async (username: string, capability: string) => {
     const response = await t.call('POST', `${AUTHZ}/capability_review`, {

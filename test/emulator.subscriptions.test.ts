@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ACME_ORG_ID, GLOBEX_ORG_ID } from '../emulator/index.js';
-import { API, useResetEmulator, type TestEmulator } from './helpers/emulator-http.js';
+import { API, useTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 describe('emulator subscriptions', () => {
   let t: TestEmulator;
   let sa: string;
-  useResetEmulator((emulator, token) => {
+  useTestEmulator((emulator, token) => {
     t = emulator;
     sa = token;
-  });
+  }, { resetEachTest: true });
 
   it('cluster authorization reserves a subscription shaped as AMS does', async () => {
     const response = await t.authorize(sa, 'cluster-1', 'alice');

@@ -159,16 +159,23 @@ export function jwtPayload(token: string): Record<string, unknown> {
 
 /**
  * One emulator for the calling suite (started in its `before`, closed in its `after`),
- * handed to `use` with a service token; emptied, with a fresh token, before every test.
+ * handed to `use` with a service token; with `resetEachTest`, emptied, with a fresh
+ * token, before every test.
  */
-export function useResetEmulator(use: (t: TestEmulator, serviceToken: string) => void, options: EmulatorOptions = {}): void {
+export function useTestEmulator(
+  use: (t: TestEmulator, serviceToken: string) => void,
+  { resetEachTest = false, ...options }: EmulatorOptions & { resetEachTest?: boolean } = {},
+): void {
   let t: TestEmulator | undefined;
   before(async () => {
     t = await startTestEmulator(options);
+    if (!resetEachTest) use(t, await t.serviceToken());
   });
-  beforeEach(async () => {
-    await t!.admin.reset();
-    use(t!, await t!.serviceToken());
-  });
+  if (resetEachTest) {
+    beforeEach(async () => {
+      await t!.admin.reset();
+      use(t!, await t!.serviceToken());
+    });
+  }
   after(() => t?.close());
 }
