@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ClusterDeletedError } from '../client/errors.js';
+import { ClusterDeletedError, RegistrationPendingError } from '../client/errors.js';
 import type { ClusterLifecycleClient } from '../client/cluster-client.js';
 import type { EmulatorAdmin } from '../emulator/admin-client.js';
 import { startProcess } from '../scripts/cluster/processes.js';
@@ -124,6 +124,30 @@ describe('the installer as the chaos drive plays it', () => {
     const late = newDriveRecord();
     await driveLife(deletedEarly, lifeOf([register, deletion, { kind: 'rename', name: 'x' }]), Date.now(), late);
     assert.deepEqual(late.failures, []);
+  });
+
+  it('"pending" is an answer: the life goes on, the registration is asked again until answered, and the wait is reported', async () => {
+    const record = newDriveRecord();
+    const sent: string[] = [];
+    let asks = 0;
+    const slow = fake({
+      registerCluster: async () => {
+        sent.push(`register ${++asks}`);
+        if (asks < 3) throw new RegistrationPendingError('c1', undefined);
+        return { subscriptionId: 's1' };
+      },
+      renameCluster: async () => void sent.push('rename'),
+    });
+    await driveLife(slow, lifeOf([register, { kind: 'rename', name: 'x' }]), Date.now(), record, { limits: { pendingRetryMs: 50 } });
+    assert.deepEqual([record.failures, sent], [[], ['register 1', 'rename', 'register 2', 'register 3']]);
+    assert.ok(record.longestRegistrationMs >= 100, `waited ${record.longestRegistrationMs} ms`);
+  });
+
+  it('a registration still pending after pendingGiveUpMs is a failed call', async () => {
+    const record = newDriveRecord();
+    const pending = fake({ registerCluster: async () => Promise.reject(new RegistrationPendingError('c1', undefined)) });
+    await driveLife(pending, lifeOf([register]), Date.now(), record, { limits: { pendingRetryMs: 20, pendingGiveUpMs: 200 } });
+    assert.deepEqual(record.failures.map((f) => [f.event, f.error]), [['register', 'registration still not answered after 0.2 s']]);
   });
 
   it('a background registration whose run never appears is given up on and counted', { timeout: 10_000 }, async () => {

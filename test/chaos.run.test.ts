@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHAOS_FAULT_KINDS } from '../scripts/chaos/faults.js';
-import { renderFailures, renderSummary } from '../scripts/chaos/report.js';
+import { renderFailures, renderSummary, replayCommand } from '../scripts/chaos/report.js';
 import { runChaos, type ChaosOptions } from '../scripts/chaos/run.js';
 import { startClusterTemporal } from '../scripts/chaos/temporal-cluster.js';
 
@@ -13,7 +13,7 @@ describe('chaos run', () => {
   async function run(t: { diagnostic(message: string): void }, options: ChaosOptions): Promise<void> {
     const result = await runChaos(options);
     t.diagnostic(`\n${renderSummary(result.summary)}`);
-    assert.ok(result.passed, renderFailures(options.seed, result.verification, result.summary.secrets));
+    assert.ok(result.passed, renderFailures(replayCommand(options), result.verification, result.summary.secrets));
     assert.deepEqual(CHAOS_FAULT_KINDS.filter((k) => result.summary.faults[k] === 0), [], 'every fault kind struck');
   }
 

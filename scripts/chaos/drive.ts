@@ -1,7 +1,7 @@
 // Plays each cluster's life through the client library the way the real installer
 // does: calls in order, each retried until Temporal takes it (a server restart, a
-// deadline), registration asked again after "pending", and some clusters deleted while
-// their registration is still pending in the background.
+// deadline); a registration answered "pending" asked again in the background while the
+// life goes on, as after a background registration; some clusters deleted meanwhile.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import { ClusterDeletedError, InvalidInputError, RegistrationPendingError } from '../../client/errors.js';
@@ -14,9 +14,15 @@ export interface DriveLimits {
   /** How long the installer waits for a background registration's run to exist. */
   runAppearsMs: number;
   pendingRetryMs: number;
+  /**
+   * How long the installer keeps asking for a pending registration. "Pending" is an
+   * answer (the run has it and keeps retrying), not a failure: the real installer asks
+   * again for as long as the cluster lives. The longest wait is reported.
+   */
+  pendingGiveUpMs: number;
 }
 
-export const DRIVE_LIMITS: DriveLimits = { giveUpMs: 5 * 60_000, runAppearsMs: 2 * 60_000, pendingRetryMs: 3_000 };
+export const DRIVE_LIMITS: DriveLimits = { giveUpMs: 5 * 60_000, runAppearsMs: 2 * 60_000, pendingRetryMs: 3_000, pendingGiveUpMs: 20 * 60_000 };
 
 export interface DriveRecord {
   /** Calls retried because Temporal did not take them (restart, deadline). */
@@ -25,10 +31,12 @@ export interface DriveRecord {
   failures: { clusterId: string; event: ChaosEvent['kind']; error: string }[];
   /** Every error a call raised (message, details, causes), for the secrets check. */
   messages: string[];
+  /** The longest time from a cluster's first registerCluster to the answer with its subscription id. */
+  longestRegistrationMs: number;
 }
 
 export function newDriveRecord(): DriveRecord {
-  return { retries: 0, failures: [], messages: [] };
+  return { retries: 0, failures: [], messages: [], longestRegistrationMs: 0 };
 }
 
 /** How one life is being played: the deletion may only be reported done after the life sent it. */
@@ -39,6 +47,8 @@ interface Play {
   limits: DriveLimits;
   signal: AbortSignal | undefined;
   deleteSent: boolean;
+  /** Registrations still asked for in the background; the life's drive awaits them at its end. */
+  background: Promise<void>[];
 }
 
 async function send(lifecycle: ClusterLifecycleClient, clusterId: string, event: ChaosEvent): Promise<void> {
@@ -71,12 +81,20 @@ function fail(play: Play, event: ChaosEvent['kind'], error: string): void {
 /** Sends one event until it is taken; true when taken (or, after the life's deletion, rightly refused). */
 async function deliver(play: Play, event: ChaosEvent): Promise<boolean> {
   const { record, limits, signal } = play;
-  const giveUpAt = Date.now() + limits.giveUpMs;
+  const startedAt = Date.now();
+  const giveUpAt = startedAt + limits.giveUpMs;
   for (let attempt = 1; ; attempt++) {
     try {
       await send(play.lifecycle, play.life.clusterId, event);
+      if (event.kind === 'register') registered(play, startedAt);
       return true;
     } catch (error) {
+      if (error instanceof RegistrationPendingError) {
+        // Taken: the run has it. Ask again in the background while the life goes on.
+        record.messages.push(errorText(error));
+        inBackground(play, event, startedAt, { askAgainFirst: true });
+        return true;
+      }
       const text = errorText(error);
       record.messages.push(text);
       if (error instanceof ClusterDeletedError) {
@@ -89,18 +107,31 @@ async function deliver(play: Play, event: ChaosEvent): Promise<boolean> {
         fail(play, event.kind, text);
         return false;
       }
-      if (!(error instanceof RegistrationPendingError)) record.retries += 1;
-      await sleep(error instanceof RegistrationPendingError ? limits.pendingRetryMs : Math.min(5_000, 500 * attempt), undefined, { signal });
+      record.retries += 1;
+      await sleep(Math.min(5_000, 500 * attempt), undefined, { signal });
     }
   }
 }
 
+function registered(play: Play, startedAt: number): void {
+  play.record.longestRegistrationMs = Math.max(play.record.longestRegistrationMs, Date.now() - startedAt);
+}
+
+function inBackground(play: Play, event: ChaosEvent, startedAt: number, { askAgainFirst = false } = {}): void {
+  const registration = registerInBackground(play, event, startedAt, askAgainFirst);
+  registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
+  play.background.push(registration);
+}
+
 /** Registration in the background: asks until answered or the cluster is deleted (by this life). */
-async function registerInBackground(play: Play, event: ChaosEvent): Promise<void> {
-  const giveUpAt = Date.now() + play.limits.giveUpMs;
+async function registerInBackground(play: Play, event: ChaosEvent, startedAt: number, askAgainFirst: boolean): Promise<void> {
+  const giveUpAt = startedAt + play.limits.pendingGiveUpMs;
+  // Just answered "pending": wait before asking again.
+  if (askAgainFirst) await sleep(play.limits.pendingRetryMs, undefined, { signal: play.signal });
   while (Date.now() < giveUpAt) {
     try {
       await send(play.lifecycle, play.life.clusterId, event);
+      registered(play, startedAt);
       return;
     } catch (error) {
       play.record.messages.push(errorText(error));
@@ -111,7 +142,7 @@ async function registerInBackground(play: Play, event: ChaosEvent): Promise<void
       await sleep(play.limits.pendingRetryMs, undefined, { signal: play.signal });
     }
   }
-  fail(play, 'register', 'background registration never answered');
+  fail(play, 'register', `registration still not answered after ${play.limits.pendingGiveUpMs / 1000} s`);
 }
 
 /** Whether the cluster's run exists, asked until it does or `runAppearsMs` has passed. */
@@ -133,14 +164,11 @@ export interface DriveOptions {
 
 /** Plays one life from `startedAt`; resolves when every event was delivered (or given up). */
 export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLife, startedAt: number, record: DriveRecord, options: DriveOptions = {}): Promise<void> {
-  const play: Play = { lifecycle, life, record, limits: { ...DRIVE_LIMITS, ...options.limits }, signal: options.signal, deleteSent: false };
-  const background: Promise<void>[] = [];
+  const play: Play = { lifecycle, life, record, limits: { ...DRIVE_LIMITS, ...options.limits }, signal: options.signal, deleteSent: false, background: [] };
   for (const { event, atMs } of life.events) {
     await sleep(Math.max(0, startedAt + atMs - Date.now()), undefined, { signal: options.signal });
     if (event.kind === 'register' && event.background) {
-      const registration = registerInBackground(play, event);
-      registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
-      background.push(registration);
+      inBackground(play, event, Date.now());
       // The installer goes on once the cluster's run exists; one that never appears is a failed call.
       if (!(await runAppears(play))) fail(play, 'register', `the run did not exist after ${play.limits.runAppearsMs / 1000} s`);
       continue;
@@ -149,5 +177,5 @@ export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLi
     if (event.kind === 'delete') play.deleteSent = true;
     await deliver(play, event);
   }
-  await Promise.all(background);
+  await Promise.all(play.background);
 }

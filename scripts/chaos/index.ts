@@ -2,7 +2,7 @@
 // a seeded chaos run on this machine. Prints the table; exits 1 when a count that must
 // be zero is not, with the seed and the failing clusters' events so the run replays.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { renderFailures, renderSummary } from './report.js';
+import { renderFailures, renderSummary, replayCommand } from './report.js';
 import { CHAOS_DEFAULTS, runChaos } from './run.js';
 import { TEMPORAL_KINDS, type TemporalKind } from './temporal.js';
 import { startClusterTemporal } from './temporal-cluster.js';
@@ -61,7 +61,8 @@ try {
   process.exit(130);
 }
 process.stdout.write(`${opts.json ? JSON.stringify(result.summary, null, 2) : renderSummary(result.summary)}\n`);
-const failures = renderFailures(seed, result.verification, result.summary.secrets);
+const replay = replayCommand({ clusters: opts.clusters, seed, durationMs: opts.duration * 1000, temporal: opts.temporal });
+const failures = renderFailures(replay, result.verification, result.summary.secrets);
 if (failures) process.stdout.write(`${failures}\n`);
 const where = result.kept ? `logs in ${result.dataDir}` : 'its temp folder removed; --keep keeps it';
 process.stdout.write(`${result.passed ? 'chaos: every count is zero' : 'chaos: FAILED'} (seed ${seed}; ${where})\n`);

@@ -18,6 +18,8 @@ export interface ChaosSummary {
   settleMs: number | undefined;
   settleLimitMs: number;
   installerRetries: number;
+  /** The longest a cluster's registration took to answer with its subscription id ("pending" meanwhile). */
+  longestRegistrationMs: number;
   workerRestarts: number;
   counts: Record<Count, number>;
   secrets: SecretsScan;
@@ -40,6 +42,7 @@ export function renderSummary(s: ChaosSummary): string {
     ['events over', seconds(s.durationMs)],
     ...CHAOS_FAULT_KINDS.map((k) => [`fault ${k}`, s.faults[k]]),
     ['installer calls retried', s.installerRetries],
+    ['longest registration wait', seconds(s.longestRegistrationMs)],
     ['worker restarts', s.workerRestarts],
     ['AMS calls', s.amsCalls],
     ['AMS calls per cluster', (s.amsCalls / Math.max(1, s.clusters)).toFixed(1)],
@@ -54,7 +57,12 @@ export function renderSummary(s: ChaosSummary): string {
   return table.toString();
 }
 
-export function renderFailures(seed: number, { verdicts, general }: Verification, secrets: SecretsScan, limit = 20): string {
+/** The command that plays the same lives and fault schedule (both follow from these options). */
+export function replayCommand(o: { clusters: number; seed: number; durationMs: number; temporal: string }): string {
+  return `npm run chaos -- --clusters ${o.clusters} --seed ${o.seed} --duration ${Math.round(o.durationMs / 1000)} --temporal ${o.temporal}`;
+}
+
+export function renderFailures(replay: string, { verdicts, general }: Verification, secrets: SecretsScan, limit = 20): string {
   const failing = verdicts.filter((v) => v.problems.length > 0);
   const lines: string[] = general.slice(0, limit).map((p) => `✗ ${p.count}: ${p.detail}`);
   if (general.length > limit) lines.push(`… and ${general.length - limit} more`);
@@ -62,7 +70,7 @@ export function renderFailures(seed: number, { verdicts, general }: Verification
   if (failing.length > limit) lines.push(`… and ${failing.length - limit} more clusters`);
   for (const f of secrets.findings.slice(0, limit)) lines.push(`secret: ${f.what} in ${f.source} (${f.where}): ${f.excerpt}`);
   for (const f of secrets.failures.slice(0, limit)) lines.push(`not read for secrets: ${f}`);
-  if (lines.length) lines.push(`replay: npm run chaos -- --seed ${seed} (same clusters, events and fault schedule)`);
+  if (lines.length) lines.push(`replay: ${replay} (same clusters, events and fault schedule)`);
   return lines.join('\n');
 }
 

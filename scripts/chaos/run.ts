@@ -163,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       settleMs: settledAfterMs,
       settleLimitMs: options.settleTimeoutMs,
       installerRetries: record.retries,
+      longestRegistrationMs: record.longestRegistrationMs,
       workerRestarts: workers.reduce((sum, w) => sum + w.restarts, 0),
       counts: tally(verification),
       secrets,
