@@ -1,7 +1,7 @@
 // Plays each cluster's life through the client library the way the real installer
 // does: calls in order, each retried until Temporal takes it (a server restart, a
-// deadline); a registration answered "pending" asked again in the background while the
-// life goes on, as after a background registration; some clusters deleted meanwhile.
+// deadline); a registration answered "pending" asked again before the life goes on;
+// some clusters deleted while their registration is still pending in the background.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import { ClusterDeletedError, InvalidInputError, RegistrationPendingError } from '../../client/errors.js';
@@ -82,20 +82,25 @@ function fail(play: Play, event: ChaosEvent['kind'], error: string): void {
 async function deliver(play: Play, event: ChaosEvent): Promise<boolean> {
   const { record, limits, signal } = play;
   const startedAt = Date.now();
-  const giveUpAt = startedAt + limits.giveUpMs;
+  // A registration may be "pending" for longer than Temporal may take to take a call.
+  const giveUpAt = startedAt + (event.kind === 'register' ? Math.max(limits.giveUpMs, limits.pendingGiveUpMs) : limits.giveUpMs);
   for (let attempt = 1; ; attempt++) {
     try {
       await send(play.lifecycle, play.life.clusterId, event);
       if (event.kind === 'register') registered(play, startedAt);
       return true;
     } catch (error) {
-      if (error instanceof RegistrationPendingError) {
-        // Taken: the run has it. Ask again in the background while the life goes on.
-        record.messages.push(errorText(error));
-        inBackground(play, event, startedAt, { askAgainFirst: true });
-        return true;
-      }
       const text = errorText(error);
+      if (error instanceof RegistrationPendingError) {
+        // An answer, not a failure: the run has it and keeps retrying. Ask again later.
+        record.messages.push(text);
+        if (Date.now() - startedAt > limits.pendingGiveUpMs) {
+          fail(play, event.kind, `registration still not answered after ${limits.pendingGiveUpMs / 1000} s`);
+          return false;
+        }
+        await sleep(limits.pendingRetryMs, undefined, { signal });
+        continue;
+      }
       record.messages.push(text);
       if (error instanceof ClusterDeletedError) {
         // A late signal after this life's own deletion: the installer is told so. Expected then, and only then.
@@ -117,17 +122,15 @@ function registered(play: Play, startedAt: number): void {
   play.record.longestRegistrationMs = Math.max(play.record.longestRegistrationMs, Date.now() - startedAt);
 }
 
-function inBackground(play: Play, event: ChaosEvent, startedAt: number, { askAgainFirst = false } = {}): void {
-  const registration = registerInBackground(play, event, startedAt, askAgainFirst);
+function inBackground(play: Play, event: ChaosEvent, startedAt: number): void {
+  const registration = registerInBackground(play, event, startedAt);
   registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
   play.background.push(registration);
 }
 
 /** Registration in the background: asks until answered or the cluster is deleted (by this life). */
-async function registerInBackground(play: Play, event: ChaosEvent, startedAt: number, askAgainFirst: boolean): Promise<void> {
+async function registerInBackground(play: Play, event: ChaosEvent, startedAt: number): Promise<void> {
   const giveUpAt = startedAt + play.limits.pendingGiveUpMs;
-  // Just answered "pending": wait before asking again.
-  if (askAgainFirst) await sleep(play.limits.pendingRetryMs, undefined, { signal: play.signal });
   while (Date.now() < giveUpAt) {
     try {
       await send(play.lifecycle, play.life.clusterId, event);
