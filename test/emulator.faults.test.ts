@@ -6,12 +6,8 @@ import { API, startTestEmulator, useTestEmulator, type TestEmulator } from './he
 const SUBSCRIPTIONS = `${API}/subscriptions`;
 
 describe('emulator faults', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  }, { resetEachTest: true });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]), { resetEachTest: true });
 
   const list = () => t.call('GET', SUBSCRIPTIONS, { token: sa });
 

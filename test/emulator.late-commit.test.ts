@@ -8,12 +8,8 @@ const SUBSCRIPTIONS = `${API}/subscriptions`;
 const AUTHORIZATIONS = `${API}/cluster_authorizations`;
 
 describe('emulator late_commit faults', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  }, { resetEachTest: true });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]), { resetEachTest: true });
 
   const patch = (id: string, displayName: string, signal?: AbortSignal) =>
     t.call('PATCH', `${SUBSCRIPTIONS}/${id}`, { token: sa, body: { display_name: displayName }, ...(signal ? { signal } : {}) });

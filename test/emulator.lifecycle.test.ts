@@ -6,12 +6,8 @@ import { API, startTestEmulator, useTestEmulator, type TestEmulator } from './he
 const DAY = 86_400;
 
 describe('emulator telemetry and ageing', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  }, { resetEachTest: true, staleAfterSeconds: DAY, archiveAfterSeconds: 30 * DAY });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]), { resetEachTest: true, staleAfterSeconds: DAY, archiveAfterSeconds: 30 * DAY });
 
   /** An installed cluster: reserved, external id set, Active. */
   const installed = async (clusterId: string, externalId: string) => {

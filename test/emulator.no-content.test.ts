@@ -15,12 +15,8 @@ function assertNoContentJson(response: ApiResponse, what: string): void {
 }
 
 describe('emulator 204 answers', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]));
 
   it('DELETE /subscriptions/{id}', async () => {
     const id = (await t.authorize(sa, 'no-content-1')).body.subscription.id;

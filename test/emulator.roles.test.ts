@@ -24,12 +24,8 @@ function documentedUsers(): Map<string, string[]> {
 }
 
 describe('emulator roles as documented', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]));
 
   const adminReview = async (username: string, capability: string) => {
     const response = await t.call('POST', `${AUTHZ}/capability_review`, {

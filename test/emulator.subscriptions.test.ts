@@ -6,12 +6,8 @@ import { API, useTestEmulator, type TestEmulator } from './helpers/emulator-http
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 describe('emulator subscriptions', () => {
-  let t: TestEmulator;
-  let sa: string;
-  useTestEmulator((emulator, token) => {
-    t = emulator;
-    sa = token;
-  }, { resetEachTest: true });
+  let t: TestEmulator, sa: string;
+  useTestEmulator((emulator, token) => ([t, sa] = [emulator, token]), { resetEachTest: true });
 
   it('cluster authorization reserves a subscription shaped as AMS does', async () => {
     const response = await t.authorize(sa, 'cluster-1', 'alice');

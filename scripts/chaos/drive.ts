@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import { ClusterDeletedError, InvalidInputError, RegistrationPendingError } from '../../client/errors.js';
+import { perform } from '../demo/drive.js';
 import type { ChaosEvent, ChaosLife } from './lives.js';
 import { errorText } from './secrets.js';
 
@@ -51,28 +52,6 @@ interface Play {
   background: Promise<void>[];
 }
 
-async function send(lifecycle: ClusterLifecycleClient, clusterId: string, event: ChaosEvent): Promise<void> {
-  switch (event.kind) {
-    case 'register':
-      await lifecycle.registerCluster({ clusterId, displayName: event.name, accountUsername: event.account });
-      return;
-    case 'rename':
-      return lifecycle.renameCluster(clusterId, event.name);
-    case 'openshift-id':
-      return lifecycle.setOpenshiftClusterId(clusterId, event.id);
-    case 'console-url':
-      return lifecycle.setConsoleUrl(clusterId, event.url);
-    case 'installed':
-      return lifecycle.markInstalled(clusterId);
-    case 'install-failed':
-      return lifecycle.markInstallFailed(clusterId, event.reason);
-    case 'restart':
-      return lifecycle.restartInstall(clusterId);
-    case 'delete':
-      await lifecycle.deleteCluster(clusterId, event.by);
-      return;
-  }
-}
 
 function fail(play: Play, event: ChaosEvent['kind'], error: string): void {
   play.record.failures.push({ clusterId: play.life.clusterId, event, error });
@@ -86,7 +65,7 @@ async function deliver(play: Play, event: ChaosEvent): Promise<boolean> {
   const giveUpAt = startedAt + (event.kind === 'register' ? Math.max(limits.giveUpMs, limits.pendingGiveUpMs) : limits.giveUpMs);
   for (let attempt = 1; ; attempt++) {
     try {
-      await send(play.lifecycle, play.life.clusterId, event);
+      await perform(play.lifecycle, play.life.clusterId, event);
       if (event.kind === 'register') registered(play, startedAt);
       return true;
     } catch (error) {
@@ -133,7 +112,7 @@ async function registerInBackground(play: Play, event: ChaosEvent, startedAt: nu
   const giveUpAt = startedAt + play.limits.pendingGiveUpMs;
   while (Date.now() < giveUpAt) {
     try {
-      await send(play.lifecycle, play.life.clusterId, event);
+      await perform(play.lifecycle, play.life.clusterId, event);
       registered(play, startedAt);
       return;
     } catch (error) {

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import type { ClusterLife, Step } from './plan.js';
 
-async function perform(lifecycle: ClusterLifecycleClient, clusterId: string, step: Step): Promise<void> {
+/** One installer call for one step (the chaos drive plays its events with it too). */
+export async function perform(lifecycle: ClusterLifecycleClient, clusterId: string, step: Step): Promise<void> {
   switch (step.kind) {
     case 'register':
       await lifecycle.registerCluster({ clusterId, displayName: step.name, accountUsername: step.account });
