@@ -16,12 +16,8 @@ import { CHAOS_FAULT_KINDS, runFaults, scheduleFaults, type FaultTargets, type S
 import { planLives, STORIES, type ChaosEvent, type ChaosLife } from '../scripts/chaos/lives.js';
 import { expectedSubscription } from '../scripts/chaos/oracle.js';
 import { ExitWatch } from '../scripts/chaos/processes.js';
+import { deletion, id, installed, register, url } from './helpers/chaos-events.js';
 
-const register: ChaosEvent = { kind: 'register', name: 'c', account: 'alice', background: false };
-const id: ChaosEvent = { kind: 'openshift-id', id: 'ext-1' };
-const url: ChaosEvent = { kind: 'console-url', url: 'https://console.example.com' };
-const installed: ChaosEvent = { kind: 'installed' };
-const deletion: ChaosEvent = { kind: 'delete', by: 'user' };
 
 describe('chaos plan', () => {
   it('the same seed gives the same lives and faults; another seed others', () => {

@@ -13,12 +13,8 @@ import { errorText, logFilesIn, scanForSecrets, type RunRef, type SecretsInput }
 import { MUST_BE_ZERO, settled, tally, verify, type VerifyInput } from '../scripts/chaos/verify.js';
 import type { ClusterStateView } from '../workflows/definitions.js';
 import { findSecretsInText } from './helpers/replay-secrets.js';
+import { deletion, id, installed, register, url } from './helpers/chaos-events.js';
 
-const register: ChaosEvent = { kind: 'register', name: 'c', account: 'alice', background: false };
-const id: ChaosEvent = { kind: 'openshift-id', id: 'ext-1' };
-const url: ChaosEvent = { kind: 'console-url', url: 'https://console.example.com' };
-const installed: ChaosEvent = { kind: 'installed' };
-const deletion: ChaosEvent = { kind: 'delete', by: 'user' };
 
 describe('chaos verdicts', () => {
   const life = (events: ChaosEvent[]): ChaosLife => ({ index: 0, clusterId: 'c1', story: 'installed', events: events.map((event, i) => ({ event, atMs: i })) });
