@@ -48,8 +48,6 @@ interface Play {
   limits: DriveLimits;
   signal: AbortSignal | undefined;
   deleteSent: boolean;
-  /** Registrations still asked for in the background; the life's drive awaits them at its end. */
-  background: Promise<void>[];
 }
 
 
@@ -101,14 +99,9 @@ function registered(play: Play, startedAt: number): void {
   play.record.longestRegistrationMs = Math.max(play.record.longestRegistrationMs, Date.now() - startedAt);
 }
 
-function inBackground(play: Play, event: ChaosEvent, startedAt: number): void {
-  const registration = registerInBackground(play, event, startedAt);
-  registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
-  play.background.push(registration);
-}
-
 /** Registration in the background: asks until answered or the cluster is deleted (by this life). */
-async function registerInBackground(play: Play, event: ChaosEvent, startedAt: number): Promise<void> {
+async function registerInBackground(play: Play, event: ChaosEvent): Promise<void> {
+  const startedAt = Date.now();
   const giveUpAt = startedAt + play.limits.pendingGiveUpMs;
   while (Date.now() < giveUpAt) {
     try {
@@ -146,11 +139,14 @@ export interface DriveOptions {
 
 /** Plays one life from `startedAt`; resolves when every event was delivered (or given up). */
 export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLife, startedAt: number, record: DriveRecord, options: DriveOptions = {}): Promise<void> {
-  const play: Play = { lifecycle, life, record, limits: { ...DRIVE_LIMITS, ...options.limits }, signal: options.signal, deleteSent: false, background: [] };
+  const play: Play = { lifecycle, life, record, limits: { ...DRIVE_LIMITS, ...options.limits }, signal: options.signal, deleteSent: false };
+  const background: Promise<void>[] = [];
   for (const { event, atMs } of life.events) {
     await sleep(Math.max(0, startedAt + atMs - Date.now()), undefined, { signal: options.signal });
     if (event.kind === 'register' && event.background) {
-      inBackground(play, event, Date.now());
+      const registration = registerInBackground(play, event);
+      registration.catch(() => undefined); // awaited at the end; a teardown before then must not make it unhandled
+      background.push(registration);
       // The installer goes on once the cluster's run exists; one that never appears is a failed call.
       if (!(await runAppears(play))) fail(play, 'register', `the run did not exist after ${play.limits.runAppearsMs / 1000} s`);
       continue;
@@ -159,5 +155,5 @@ export async function driveLife(lifecycle: ClusterLifecycleClient, life: ChaosLi
     if (event.kind === 'delete') play.deleteSent = true;
     await deliver(play, event);
   }
-  await Promise.all(play.background);
+  await Promise.all(background);
 }
