@@ -75,7 +75,7 @@ describe('the dev server command line', () => {
     assert.ok(!args.includes('--headless'));
     const attributes = args.filter((_, i) => args[i - 1] === '--search-attribute');
     assert.deepEqual(attributes, SEARCH_ATTRIBUTE_KEYS.map((k) => `${k.name}=Keyword`));
-    assert.deepEqual(attributes.map((a) => a.split('=')[0]), ['ClusterId', 'AmsSubscriptionId', 'AmsSubscriptionStatus', 'OpenshiftClusterId', 'Phase']);
+    assert.deepEqual(attributes.map((a) => a.split('=')[0]), ['ClusterId', 'AmsSubscriptionId', 'AmsSubscriptionStatus', 'OpenshiftClusterId', 'Phase', 'TelemetryStatus', 'SweepResult']);
   });
 });
 

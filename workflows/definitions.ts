@@ -181,6 +181,10 @@ export const searchAttributes = {
   subscriptionStatus: defineSearchAttributeKey('AmsSubscriptionStatus', SearchAttributeType.KEYWORD),
   openshiftClusterId: defineSearchAttributeKey('OpenshiftClusterId', SearchAttributeType.KEYWORD),
   phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
+  /** After Active: waiting | ok | missing | duplicate (see TELEMETRY_STATUSES). */
+  telemetryStatus: defineSearchAttributeKey('TelemetryStatus', SearchAttributeType.KEYWORD),
+  /** Set by the sweeper's runs only: clean | findings | cleaned (see SWEEP_RESULTS). */
+  sweepResult: defineSearchAttributeKey('SweepResult', SearchAttributeType.KEYWORD),
 } as const;
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);
