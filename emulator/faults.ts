@@ -46,6 +46,8 @@ export const faultRuleSchema = z
     rate: z.number().min(0).max(1).optional(),
     /** Apply to the next N matching requests only (deterministic). */
     count: z.int().min(1).optional(),
+    /** Let the first N matching requests through untouched before the rule applies (e.g. fail page 2 of a listing). */
+    skip: z.int().min(1).optional(),
     /** outage: window on the emulator clock; absent `from` = now, absent `until` = until cleared. */
     from: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),
@@ -72,6 +74,8 @@ export interface FaultRule extends FaultRuleInput {
   id: string;
   /** Requests left for a `count` rule. */
   remaining?: number;
+  /** Matching requests still let through by a `skip` rule before it applies. */
+  skipping?: number;
   /** Requests this rule has hit so far. */
   hits: number;
 }
@@ -122,6 +126,7 @@ export class FaultRegistry {
       id: `fault-${this.#nextId++}`,
       hits: 0,
       ...(parsed.count !== undefined ? { remaining: parsed.count } : {}),
+      ...(parsed.skip !== undefined ? { skipping: parsed.skip } : {}),
     };
     if (rule.kind === 'outage' && rule.from === undefined) rule.from = this.#clock.nowIso();
     this.#rules.push({ rule, route: patternToRegExp(rule.route ?? '*') });
@@ -154,6 +159,10 @@ export class FaultRegistry {
       if (rule.method && rule.method !== '*' && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (rule.kind === 'outage' && !this.#inWindow(rule, now)) continue;
       if (rule.remaining !== undefined && rule.remaining <= 0) continue;
+      if (rule.skipping !== undefined && rule.skipping > 0) {
+        rule.skipping -= 1;
+        continue;
+      }
       if (rule.rate !== undefined && this.#random() >= rule.rate) continue;
       if (rule.remaining !== undefined) rule.remaining -= 1;
       rule.hits += 1;
