@@ -1,9 +1,11 @@
-// Builds the worker that hosts the clusterSubscription workflow and its AMS
-// activities; shared by the production entry point, the dev stack and the tests.
+// Builds the worker that hosts the clusterSubscription and subscriptionSweeper
+// workflows and their activities; shared by the production entry point, the dev
+// stack and the tests.
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { AmsClient } from '../ams/types.js';
-import { createSubscriptionActivities } from '../activities/index.js';
+import { createSubscriptionActivities, createSweeperActivities } from '../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -15,6 +17,11 @@ export interface ClusterWorkerOptions {
   /** Pre-bundled workflow code (production); without it the source is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivities?: number;
+  /**
+   * The Temporal client the sweeper's activities describe and list cluster runs with;
+   * by default one on the worker's own connection (same address, TLS and namespace).
+   */
+  client?: Client;
 }
 
 export function createClusterWorker(options: ClusterWorkerOptions): Promise<Worker> {
@@ -22,7 +29,14 @@ export function createClusterWorker(options: ClusterWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createSubscriptionActivities(options.ams),
+    activities: {
+      ...createSubscriptionActivities(options.ams),
+      ...createSweeperActivities({
+        ams: options.ams,
+        client: options.client ?? new Client({ connection: options.connection, namespace: options.namespace }),
+        namespace: options.namespace,
+      }),
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
   });
