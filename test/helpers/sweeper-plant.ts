@@ -3,7 +3,7 @@
 // since AMS answers the existing one per cluster_id), then given their cluster_id,
 // status and age through the admin state dump and seed, so every other field is AMS's own.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { SweeperArgs, SweepResult } from '../../workflows/sweeper-definitions.js';
 import { SWEEPER_WORKFLOW_TYPE } from '../../workflows/sweeper-definitions.js';
 import type { LifecycleHarness } from './lifecycle-harness.js';
@@ -52,7 +52,7 @@ export function orderedClusterIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${head}${String(i).padStart(12, '0')}`);
 }
 
-export function startSweep(h: LifecycleHarness, args: SweeperArgs = {}): Promise<WorkflowHandle> {
+export function startSweep(h: LifecycleHarness, args: SweeperArgs = {}): Promise<WorkflowHandleWithFirstExecutionRunId> {
   return h.env.client.workflow.start(SWEEPER_WORKFLOW_TYPE, {
     taskQueue: h.taskQueue,
     workflowId: `sweep-test-${randomUUID()}`,
@@ -60,7 +60,7 @@ export function startSweep(h: LifecycleHarness, args: SweeperArgs = {}): Promise
   });
 }
 
-export async function sweep(h: LifecycleHarness, args: SweeperArgs = {}): Promise<{ handle: WorkflowHandle; result: SweepResult }> {
+export async function sweep(h: LifecycleHarness, args: SweeperArgs = {}): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId; result: SweepResult }> {
   const handle = await startSweep(h, args);
   return { handle, result: (await handle.result()) as SweepResult };
 }
