@@ -26,7 +26,7 @@ export const AMS_V1 = '/api/accounts_mgmt/v1';
 
 const PATCHABLE_FIELDS = ['display_name', 'external_cluster_id', 'console_url', 'status'] as const;
 
-/** Page size of findSubscriptionsByClusterId (AMS's default): a cluster rarely has more than one page. */
+/** Page size of the find-all lookups (AMS's default): a cluster rarely has more than one page. */
 const FIND_PAGE_SIZE = 100;
 
 export class HttpAmsClient implements AmsClient {
@@ -71,16 +71,24 @@ export class HttpAmsClient implements AmsClient {
     return list.items[0];
   }
 
-  async findSubscriptionsByClusterId(clusterId: string, options: AmsCallOptions = {}): Promise<Subscription[]> {
-    const operation = 'findSubscriptionsByClusterId';
-    requireText(operation, 'clusterId', clusterId);
-    const input = { search: `cluster_id = ${searchString(clusterId)}`, size: FIND_PAGE_SIZE, fetchAccounts: true };
+  findSubscriptionsByClusterId(clusterId: string, options: AmsCallOptions = {}): Promise<Subscription[]> {
+    return this.#findAll('findSubscriptionsByClusterId', 'cluster_id', clusterId, options);
+  }
+
+  findSubscriptionsByExternalClusterId(externalClusterId: string, options: AmsCallOptions = {}): Promise<Subscription[]> {
+    return this.#findAll('findSubscriptionsByExternalClusterId', 'external_cluster_id', externalClusterId, options);
+  }
+
+  /** Every subscription whose `field` equals `value`, all pages, creators expanded (to tell whose it is). */
+  async #findAll(operation: string, field: 'cluster_id' | 'external_cluster_id', value: string, options: AmsCallOptions): Promise<Subscription[]> {
+    requireText(operation, field === 'cluster_id' ? 'clusterId' : 'externalClusterId', value);
+    const input = { search: `${field} = ${searchString(value)}`, size: FIND_PAGE_SIZE, fetchAccounts: true };
     const found: Subscription[] = [];
     for (let page = 1, seen = 0; ; page++) {
       const { items, total } = await this.#list(operation, { ...input, page }, options);
       seen += items.length;
       // Exact matches only, whatever the server made of the search.
-      found.push(...items.filter((sub) => sub.cluster_id === clusterId));
+      found.push(...items.filter((sub) => sub[field] === value));
       // An empty page ends it whatever total says; without a total, a short page does.
       const more = items.length > 0 && (total === undefined ? items.length >= FIND_PAGE_SIZE : seen < total);
       if (!more) return found;

@@ -43,6 +43,8 @@ export const SubscriptionSchema = z.looseObject({
   created_at: rfc3339.optional(),
   updated_at: rfc3339.optional(),
   last_telemetry_date: rfc3339.optional(),
+  // What telemetry attached (the seed's example); only its presence matters here.
+  metrics: z.array(z.unknown()).optional(),
 });
 
 export const SubscriptionListSchema = z.looseObject({

@@ -32,6 +32,8 @@ export interface Subscription {
   created_at?: string;
   updated_at?: string;
   last_telemetry_date?: string;
+  /** Attached by AMS once the cluster's telemetry arrives. */
+  metrics?: unknown[];
 }
 
 /** `page`, `size` (items in this page) and `total` as AMS sent them; `items` is [] when absent. */
@@ -99,6 +101,11 @@ export interface AmsClient {
    * creator.username is there to tell whose it is; [] when none.
    */
   findSubscriptionsByClusterId(clusterId: string, options?: AmsCallOptions): Promise<Subscription[]>;
+  /**
+   * Every subscription whose external_cluster_id (the OpenShift cluster id) is `externalClusterId`,
+   * all pages; [] when none. Finds the "unsubscribed" one AMS creates when telemetry matches none.
+   */
+  findSubscriptionsByExternalClusterId(externalClusterId: string, options?: AmsCallOptions): Promise<Subscription[]>;
   /** GET /subscriptions/{id}; throws AmsApiError(404) when absent. */
   getSubscription(id: string, options?: AmsCallOptions): Promise<Subscription>;
   /** PATCH /subscriptions/{id} with one field plus kind: Subscription. */

@@ -69,6 +69,7 @@ describe('cancellation by the caller', () => {
         client.createClusterAuthorization({ accountUsername: 'alice', clusterId: newClusterId(), displayName: 'x' }, { signal }),
       findSubscriptionByClusterId: () => client.findSubscriptionByClusterId('c', { signal }),
       findSubscriptionsByClusterId: () => client.findSubscriptionsByClusterId('c', { signal }),
+      findSubscriptionsByExternalClusterId: () => client.findSubscriptionsByExternalClusterId('c', { signal }),
       getSubscription: () => client.getSubscription('s', { signal }),
       patchSubscription: () => client.patchSubscription('s', { display_name: 'x' }, { signal }),
       deleteSubscription: () => client.deleteSubscription('s', { signal }),

@@ -58,6 +58,25 @@ describe('findSubscriptionsByClusterId against the emulator', () => {
   });
 });
 
+describe('findSubscriptionsByExternalClusterId against the emulator', () => {
+  it("finds the cluster's own subscription and the unsubscribed one telemetry created, and nothing else", async () => {
+    const clusterId = newClusterId();
+    const openshiftId = newClusterId();
+    const { subscriptionId } = await fixture.client.createClusterAuthorization({ accountUsername: 'alice', clusterId, displayName: 'x' });
+    await fixture.client.patchSubscription(subscriptionId, { external_cluster_id: openshiftId });
+    // Telemetry for an id no subscription carries: AMS creates an "unsubscribed" one.
+    const stray = newClusterId();
+    const { subscription: unsubscribed } = await fixture.admin.reportTelemetry({ external_cluster_id: stray });
+    const unsubscribedId = unsubscribed.id;
+    const own = await fixture.client.findSubscriptionsByExternalClusterId(openshiftId);
+    assert.deepEqual(own.map((sub) => sub.id), [subscriptionId]);
+    const found = await fixture.client.findSubscriptionsByExternalClusterId(stray);
+    assert.deepEqual(found.map((sub) => [sub.id, sub.cluster_id ?? null, sub.display_name ?? null]), [[unsubscribedId, null, null]]);
+    assert.ok((found[0]!.metrics?.length ?? 0) > 0 && found[0]!.last_telemetry_date, 'telemetry attached');
+    assert.deepEqual(await fixture.client.findSubscriptionsByExternalClusterId(newClusterId()), []);
+  });
+});
+
 describe('findSubscriptionsByClusterId requests and paging', () => {
   const item = (id: string, clusterId = 'c-1') => ({ ...SUBSCRIPTION_FIXTURE, id, cluster_id: clusterId });
 
