@@ -4,7 +4,7 @@
 import { log } from '@temporalio/activity';
 import { AmsApiError } from '../ams/errors.js';
 import type { AmsClient, Subscription, SubscriptionPatch } from '../ams/types.js';
-import type { SubscriptionField, SubscriptionValues } from '../workflows/definitions.js';
+import type { SubscriptionField, SubscriptionInspection, SubscriptionValues } from '../workflows/definitions.js';
 import { OCM_NOT_FOUND_CODE, type AmsOperation } from './ams-failure.js';
 import { currentAttempt, type Attempt } from './attempt.js';
 import { ownSubscription } from './ownership.js';
@@ -107,6 +107,29 @@ export function createSubscriptionActivities(ams: AmsClient) {
         throw attempt.failure(new Error(`subscription ${input.subscriptionId} is gone (404 ${OCM_NOT_FOUND_CODE})`), 'get', 'not-found');
       }
       return snapshot(current, attempt);
+    },
+
+    /**
+     * Re-read for the checks after the install: the subscription as AMS has it (or that
+     * AMS says it is gone), its telemetry, and with `externalClusterId` the "unsubscribed"
+     * subscriptions AMS created for that id (no cluster_id): the design's bug indication.
+     */
+    async inspectSubscription(input: { subscriptionId: string; externalClusterId?: string }): Promise<SubscriptionInspection> {
+      const attempt = currentAttempt();
+      const current = await read(attempt, input.subscriptionId);
+      if (!current) return { found: false };
+      const inspection: SubscriptionInspection = {
+        found: true,
+        values: snapshot(current).values,
+        ...(current.last_telemetry_date ? { lastTelemetryDate: current.last_telemetry_date } : {}),
+        hasMetrics: (current.metrics?.length ?? 0) > 0,
+      };
+      if (input.externalClusterId) {
+        const id = input.externalClusterId;
+        const same = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByExternalClusterId(id, attempt.call()));
+        inspection.duplicates = same.filter((sub) => sub.id !== current.id && !sub.cluster_id).map((sub) => ({ id: sub.id, status: sub.status }));
+      }
+      return inspection;
     },
 
     /**

@@ -19,6 +19,8 @@ import {
   renameSignal,
   TASK_QUEUE_DEFAULT,
   workflowIdForCluster,
+  AFTER_INSTALL_DEFAULTS,
+  type AfterInstallTiming,
   type ClusterRegistration,
   type ClusterStateView,
   type DeletedBy,
@@ -54,6 +56,11 @@ export interface ClusterLifecycleClientOptions {
   registrationWaitSeconds?: number;
   /** Deadline of every call (registerCluster: this plus the registration wait). */
   callTimeoutMs?: number;
+  /**
+   * When a registered cluster's run checks AMS after the install (telemetry after Active,
+   * drift); fixed per run at its registration. Defaults: AFTER_INSTALL_DEFAULTS.
+   */
+  afterInstall?: Partial<AfterInstallTiming>;
 }
 
 export const CLIENT_DEFAULTS = { taskQueue: TASK_QUEUE_DEFAULT, registrationWaitSeconds: 30, callTimeoutMs: 10_000 } as const;
@@ -72,11 +79,27 @@ function check<T>(operation: string, schema: z.ZodType<T, unknown>, input: unkno
 
 type Handle = WorkflowHandle<typeof clusterSubscription>;
 
+const AFTER_INSTALL_MAX_SECONDS = 365 * 86_400;
+
+/** The timing of the checks after the install, whole: each field named with its rule when wrong. */
+function checkAfterInstall(given: Partial<AfterInstallTiming>): AfterInstallTiming {
+  const name = 'ClusterLifecycleClientOptions.afterInstall';
+  const seconds = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= AFTER_INSTALL_MAX_SECONDS;
+  const checks = given.telemetryCheckSeconds ?? AFTER_INSTALL_DEFAULTS.telemetryCheckSeconds;
+  if (!Array.isArray(checks) || checks.length < 1 || checks.length > 10 || !checks.every(seconds) || checks.some((n, i) => i > 0 && n <= checks[i - 1]!)) {
+    throw new TypeError(`${name}.telemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}, got ${JSON.stringify(checks)}`);
+  }
+  const drift = given.driftCheckSeconds ?? AFTER_INSTALL_DEFAULTS.driftCheckSeconds;
+  if (!seconds(drift)) throw new TypeError(`${name}.driftCheckSeconds: must be a whole number of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}, got ${String(drift)}`);
+  return { telemetryCheckSeconds: [...checks], driftCheckSeconds: drift };
+}
+
 export class ClusterLifecycleClient {
   readonly taskQueue: string;
   private readonly registrationWaitSeconds: number;
   private readonly callTimeoutMs: number;
   private readonly client: Client;
+  private readonly afterInstall?: AfterInstallTiming;
 
   constructor(options: ClusterLifecycleClientOptions) {
     this.client = options.client;
@@ -90,10 +113,11 @@ export class ClusterLifecycleClient {
     if (!Number.isFinite(this.callTimeoutMs) || this.callTimeoutMs <= 0) {
       throw new TypeError(`ClusterLifecycleClientOptions.callTimeoutMs: must be a number > 0, got ${String(this.callTimeoutMs)}`);
     }
+    if (options.afterInstall !== undefined) this.afterInstall = checkAfterInstall(options.afterInstall);
   }
 
   private get scope() {
-    return { client: this.client, taskQueue: this.taskQueue };
+    return { client: this.client, taskQueue: this.taskQueue, ...(this.afterInstall ? { afterInstall: this.afterInstall } : {}) };
   }
 
   /** Starts (or finds) the cluster's workflow and resolves with its AMS subscription id. */

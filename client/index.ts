@@ -1,4 +1,5 @@
 export { ClusterLifecycleClient, type ClusterLifecycleClientOptions, type RegisterResult } from './cluster-client.js';
 export * from './errors.js';
-export type { ClusterRegistration, ClusterStateView, DeletedBy, Phase } from '../workflows/definitions.js';
+export type { AfterInstallTiming, ClusterRegistration, ClusterStateView, DeletedBy, Phase, TelemetryStatus } from '../workflows/definitions.js';
+export { AFTER_INSTALL_DEFAULTS, TELEMETRY_STATUSES } from '../workflows/definitions.js';
 export { connectLifecycleClient } from './connect.js';

@@ -15,6 +15,7 @@ import {
   FailureTypes,
   HANDOVER,
   registrationUpdate,
+  type AfterInstallTiming,
   type AmsErrorInfo,
   type ClusterRegistration,
 } from '../workflows/definitions.js';
@@ -31,6 +32,8 @@ const HANDOVER_PAUSE_MS = 200;
 export interface RegistrationScope {
   client: Client;
   taskQueue: string;
+  /** The run's timing of the checks after the install; the workflow's defaults when absent. */
+  afterInstall?: AfterInstallTiming;
 }
 
 type Next = { next: 'retry' | 'handover' | 'allow-duplicate'; exhausted: unknown };
@@ -44,7 +47,7 @@ export async function register(scope: RegistrationScope, registration: ClusterRe
     try {
       const { subscriptionId } = await scope.client.workflow.executeUpdateWithStart(registrationUpdate, {
         args: [{ waitSeconds }],
-        startWorkflowOperation: startOperation(scope.taskQueue, workflowId, registration, reuse),
+        startWorkflowOperation: startOperation(scope, workflowId, registration, reuse),
       });
       return { subscriptionId, workflowId };
     } catch (error) {
@@ -56,11 +59,11 @@ export async function register(scope: RegistrationScope, registration: ClusterRe
   }
 }
 
-function startOperation(taskQueue: string, workflowId: string, registration: ClusterRegistration, reuse: WorkflowIdReusePolicy) {
+function startOperation(scope: RegistrationScope, workflowId: string, registration: ClusterRegistration, reuse: WorkflowIdReusePolicy) {
   return new WithStartWorkflowOperation<typeof clusterSubscription>('clusterSubscription', {
-    taskQueue,
+    taskQueue: scope.taskQueue,
     workflowId,
-    args: [registration],
+    args: [scope.afterInstall ? { ...registration, afterInstall: scope.afterInstall } : registration],
     // A repeated registration reaches the running workflow instead of failing; a closed
     // run is looked at first (a deleted cluster stays deleted).
     workflowIdConflictPolicy: 'USE_EXISTING',

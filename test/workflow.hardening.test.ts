@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import { RegistrationRefusedError } from '../client/index.js';
 import { workflowIdForCluster, type WorkflowResult } from '../workflows/definitions.js';
+import { RULES } from '../workflows/state.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -54,7 +55,7 @@ describeOnServers('what AMS owns', {}, use, () => {
 });
 
 describeOnServers('an old run handed over by continue-as-new', {}, use, () => {
-  it('its carried state (rules 1) continues under rules 2: Stale is left alone', async () => {
+  it('its carried state (rules 1) continues under the current rules (3): Stale is left alone', async () => {
     const clusterId = newClusterId();
     const externalId = newClusterId();
     const { subscriptionId } = await h.ams.createClusterAuthorization({ clusterId, displayName: 'old', accountUsername: 'alice' });
@@ -82,7 +83,7 @@ describeOnServers('an old run handed over by continue-as-new', {}, use, () => {
     const state = await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.applied.display_name === 'new-name', {
       what: 'the rename',
     });
-    assert.equal(state.rules, 2);
+    assert.equal(state.rules, RULES);
     await settled(clusterId);
     assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale');
     assert.equal(await successfulPatches(clusterId), before + 1, 'only the rename');

@@ -4,8 +4,9 @@
 // coalesce and none is lost however long AMS is down. Deterministic code only.
 import * as wf from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/index.js';
-import type { AmsErrorInfo, ClusterState, PendingWork, WorkflowArgs, WorkflowResult } from './definitions.js';
-import { describeBackoff, describeWait, describeWork, renderDetails } from './details.js';
+import * as A from './after-install.js';
+import type { AmsErrorInfo, ClusterState, DriftFinding, PendingWork, WorkflowArgs, WorkflowResult } from './definitions.js';
+import { describeBackoff, describeFinding, describeWait, describeWork, renderDetails } from './details.js';
 import { handleFailure } from './failures.js';
 import { setHandlers } from './handlers.js';
 import { publishSearchAttributes } from './search-attributes.js';
@@ -35,17 +36,19 @@ export const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
  */
 export const IN_FLIGHT_SETTLE_SECONDS = 120;
 
-/** Patch id of rules 2 (see state.ts); runs started before it keep rules 1. */
+/** Patch ids of rules 2 and 3 (see state.ts); a run keeps the rules it started with. */
 const HARDENED_RULES_PATCH = 'hardened-rules';
+const AFTER_INSTALL_PATCH = 'after-install';
 
 export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowResult> {
-  const rules = wf.patched(HARDENED_RULES_PATCH) ? S.RULES : 1;
+  const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
+  const timing = A.timingOf(args.afterInstall);
   const maxHistoryEvents = args.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const registration = { clusterId: args.clusterId, displayName: args.displayName, accountUsername: args.accountUsername };
   const now = () => new Date().toISOString(); // workflow time: deterministic
   const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
   const carried = args.carriedState;
-  const state: ClusterState = carried ? (rules >= 2 ? S.upgradeCarriedState(carried) : carried) : S.initialState(registration, rules);
+  const state: ClusterState = carried ? (rules >= 2 ? S.upgradeCarriedState(carried, rules) : carried) : S.initialState(registration, rules);
 
   if (!carried) {
     // A deletion-only run needs nothing but the cluster id.
@@ -120,16 +123,47 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
         S.settleDeletion(state, result.outcome, now());
         return;
       }
+      case 'telemetry': {
+        const watch = state.telemetry!;
+        const found = await ams.inspectSubscription.executeWithOptions({ summary }, [
+          { subscriptionId: state.subscriptionId!, externalClusterId: watch.externalClusterId },
+        ]);
+        const subscriptionId = state.subscriptionId;
+        report(A.recordTelemetryCheck(state, found, now(), timing));
+        if (watch.status === 'duplicate' || watch.status === 'missing') {
+          wf.log.warn(`telemetry ${watch.status}: ${watch.status === 'duplicate' ? 'AMS created an unsubscribed subscription for this cluster' : 'none reached the subscription'}`, {
+            clusterId, subscriptionId, externalClusterId: watch.externalClusterId, duplicateSubscriptionIds: watch.duplicates ?? [], checks: watch.checks,
+          });
+        }
+        return;
+      }
+      case 'drift': {
+        const found = await ams.inspectSubscription.executeWithOptions({ summary }, [{ subscriptionId: state.subscriptionId! }]);
+        report(A.recordDriftCheck(state, found, now(), timing));
+        return;
+      }
+    }
+  }
+
+  /** Rules 3: what the checks after the install found goes to the log (and the details, via publish). */
+  function report(findings: DriftFinding[]): void {
+    for (const finding of findings) {
+      wf.log.warn(`AMS drift: ${describeFinding(finding)}`, { clusterId: state.registration.clusterId, ...finding });
     }
   }
 
   publish();
   while (!S.isTerminal(state)) {
+    if (A.afterInstall(state)) {
+      report(A.scheduleChecks(state, now(), timing));
+      publish(); // a watch just started shows at once (publish upserts only what changed)
+    }
     if (shouldContinueAsNew()) {
       handingOver = true;
       await wf.condition(wf.allHandlersFinished);
       state.continuedAsNew += 1;
-      return wf.continueAsNew<typeof clusterSubscription>({ ...registration, carriedState: state, maxHistoryEvents });
+      const next = { ...registration, carriedState: state, maxHistoryEvents };
+      return wf.continueAsNew<typeof clusterSubscription>(args.afterInstall ? { ...next, afterInstall: args.afterInstall } : next);
     }
     const work = S.nextWork(state);
     if (!work) {
@@ -138,9 +172,11 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
     }
     const notBefore = 'notBefore' in work ? work.notBefore : undefined;
     if (notBefore !== undefined && notBefore > now()) {
-      // Wait for in-flight requests to settle, unless other work comes first.
+      // Wait for in-flight requests to settle (or a check's time), unless other work comes first.
+      const waitingFor = workKey(work);
+      const changed = A.afterInstall(state) ? () => workKey(S.nextWork(state)) !== waitingFor : () => S.nextWork(state)?.kind !== work.kind;
       await wf.condition(
-        () => S.nextWork(state)?.kind !== work.kind || shouldContinueAsNew(),
+        () => changed() || shouldContinueAsNew(),
         Date.parse(notBefore) - Date.now(),
         { summary: describeWait(work, state) },
       );
@@ -176,6 +212,11 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
     deletion: state.deletion,
     refusal: state.refusal,
   };
+}
+
+/** Tells one held step from another: a check moved to another time is other work. */
+function workKey(work: PendingWork | undefined): string {
+  return work ? `${work.kind}@${'notBefore' in work ? (work.notBefore ?? '') : ''}` : '';
 }
 
 /** The AMS error an activity reported (details[0]), or a transient one for anything else. */

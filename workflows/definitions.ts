@@ -18,6 +18,23 @@ export type Phase = (typeof PHASES)[number];
 export const DELETED_BY = ['user', 'garbage-collection'] as const;
 export type DeletedBy = (typeof DELETED_BY)[number];
 
+/** The telemetry watch after Active (rules 3): `TelemetryStatus` in the Web UI. */
+export const TELEMETRY_STATUSES = ['waiting', 'ok', 'missing', 'duplicate'] as const;
+export type TelemetryStatus = (typeof TELEMETRY_STATUSES)[number];
+
+/** When the checks after the install run (rules 3); the client sets them at registration. */
+export interface AfterInstallTiming {
+  /** Seconds after the subscription became Active at which telemetry is looked for; the last one decides 'missing'. */
+  telemetryCheckSeconds: number[];
+  /** Seconds between two re-reads of the subscription that find and repair drift. */
+  driftCheckSeconds: number;
+}
+
+export const AFTER_INSTALL_DEFAULTS: AfterInstallTiming = {
+  telemetryCheckSeconds: [3_600, 21_600, 86_400],
+  driftCheckSeconds: 86_400,
+};
+
 /** What the installer registers; never carries secrets. */
 export interface ClusterRegistration {
   clusterId: string;
@@ -52,6 +69,19 @@ export interface SubscriptionValues {
   console_url?: string;
   status?: string;
 }
+
+/** A re-read of the subscription for the checks after the install (rules 3). */
+export type SubscriptionInspection =
+  | { found: false }
+  | {
+      found: true;
+      values: SubscriptionValues;
+      /** Telemetry reached this subscription: its date, and whether metrics are attached. */
+      lastTelemetryDate?: string;
+      hasMetrics: boolean;
+      /** Other subscriptions with the asked external_cluster_id and no cluster_id: AMS's "unsubscribed" duplicates. */
+      duplicates?: { id: string; status?: string }[];
+    };
 
 export interface RejectedInput {
   signal: string;
@@ -94,6 +124,11 @@ export interface ClusterState {
     outcome?: DeletionOutcome;
     /** A create sent by this run may still land after the delete: look again at this time. */
     recheckAfter?: string;
+    /**
+     * Rules 3: an installed cluster that AMS has no subscription for. It runs on the
+     * user's machines, so it gets one (made Active), which the delete step then leaves.
+     */
+    createFirst?: boolean;
   };
   refusal?: AmsErrorInfo;
   lastError?: AmsErrorInfo;
@@ -109,6 +144,43 @@ export interface ClusterState {
    * PATCHes that may still land until `writesUntil` (AMS is read again after that).
    */
   inFlight?: { createUntil?: string; writesUntil?: string; writes: UncertainWrite[] };
+  /** Rules 3: after Active, is telemetry reaching this subscription (and not an unsubscribed duplicate)? */
+  telemetry?: TelemetryWatch;
+  /** Rules 3: the slow re-read of the subscription that finds drift (and what it repaired). */
+  drift?: DriftCheck;
+}
+
+export interface TelemetryWatch {
+  /** The OpenShift cluster id the watch is for; a new id applied after Active starts it again. */
+  externalClusterId: string;
+  status: TelemetryStatus;
+  /** Workflow time the subscription was seen Active with this id: the check delays count from here. */
+  since: string;
+  checks: number;
+  nextCheckAt?: string;
+  lastTelemetryDate?: string;
+  /** Ids of the "unsubscribed" subscriptions AMS created for this external id (no cluster_id). */
+  duplicates?: string[];
+}
+
+export interface DriftCheck {
+  nextCheckAt: string;
+  lastCheckedAt?: string;
+  /** What the checks found and did, newest last (capped). */
+  findings: DriftFinding[];
+}
+
+export interface DriftFinding {
+  at: string;
+  /** repaired: an installer-owned field set back; status: AMS's own change, reported only; recreated: the subscription had vanished. */
+  kind: 'repaired' | 'status' | 'recreated';
+  field?: SubscriptionField;
+  /** What AMS had (for 'status': its new status; for 'recreated': the vanished subscription's id). */
+  found?: string;
+  /** What this run applies again ('repaired'). */
+  wanted?: string;
+  /** For 'status': what AMS showed before. */
+  before?: string;
 }
 
 export const DELETION_OUTCOMES = ['deleted', 'left-untouched', 'already-gone', 'never-created'] as const;
@@ -123,12 +195,19 @@ export type PendingWork =
   | { kind: 'lookup'; notBefore?: string }
   | { kind: 'patch'; field: SubscriptionField; value: string }
   | { kind: 'delete' }
-  | { kind: 'verify'; notBefore: string };
+  | { kind: 'verify'; notBefore: string }
+  /** Rules 3: look for telemetry (and an unsubscribed duplicate) after Active. */
+  | { kind: 'telemetry'; notBefore: string }
+  /** Rules 3: re-read the subscription and repair what drifted. */
+  | { kind: 'drift'; notBefore: string };
 
 /** What getClusterState / the query answers. */
 export interface ClusterStateView extends ClusterState {
   workflowId: string;
+  /** Owed AMS work, in order. */
   pending: PendingWork[];
+  /** Rules 3: the checks after the install, each held until its time (owed work goes first). */
+  scheduled: PendingWork[];
   done: boolean;
 }
 
@@ -143,6 +222,8 @@ export interface WorkflowArgs extends ClusterRegistration {
    * displayName and accountUsername may then be empty.
    */
   deletion?: { by: DeletedBy };
+  /** Rules 3: when the telemetry and drift checks run; AFTER_INSTALL_DEFAULTS when absent. */
+  afterInstall?: AfterInstallTiming;
 }
 
 export interface WorkflowResult {

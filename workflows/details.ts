@@ -2,7 +2,7 @@
 // one-line summaries of each activity and timer. Pure functions of the state.
 // Every value from outside (names, accounts, URLs, AMS messages) is shown as inline
 // code: data, never markup, and never an autolink.
-import type { ClusterState, PendingWork, SubscriptionField } from './definitions.js';
+import type { ClusterState, DriftFinding, PendingWork, SubscriptionField } from './definitions.js';
 import { activeHeld, amsStatus, hardened, pendingWork } from './state.js';
 
 const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
@@ -21,6 +21,13 @@ export function describeWork(work: PendingWork, state: ClusterState): string {
       return `GET subscription ${state.subscriptionId}: check that no late write overwrote a newer value`;
     case 'delete':
       return `DELETE subscription ${state.subscriptionId} if AMS says Reserved`;
+    case 'telemetry': {
+      const watch = state.telemetry;
+      const n = (watch?.checks ?? 0) + 1;
+      return `GET subscription ${state.subscriptionId}: telemetry check ${n} for OpenShift id ${watch?.externalClusterId ?? '?'} (and unsubscribed duplicates)`;
+    }
+    case 'drift':
+      return `GET subscription ${state.subscriptionId}: drift check (repair what the installer owns, report what AMS changed)`;
   }
 }
 
@@ -30,6 +37,7 @@ export function describeBackoff(work: PendingWork, state: ClusterState, seconds:
 }
 
 export function describeWait(work: PendingWork, state: ClusterState): string {
+  if (work.kind === 'telemetry' || work.kind === 'drift') return `Until ${when(work.notBefore)}, then ${describeWork(work, state)}`;
   return `Wait for requests with unknown outcome to settle, then ${describeWork(work, state)}`;
 }
 
@@ -95,6 +103,7 @@ export function renderDetails(state: ClusterState): string {
         : '**Active held** until AMS has the OpenShift cluster id (external\\_cluster\\_id).',
     );
   }
+  blocks.push(...afterInstallBlocks(state));
   if (state.subscriptionGone) blocks.push('**Subscription gone:** AMS no longer has it (404 confirmed); no more patches.');
   if (state.deletion) {
     const d = state.deletion;
@@ -118,6 +127,38 @@ export function renderDetails(state: ClusterState): string {
   }
   blocks.push('---');
   return blocks.join('\n\n');
+}
+
+/** Rules 3: the telemetry watch and the drift check, with what they found. */
+function afterInstallBlocks(state: ClusterState): string[] {
+  const blocks: string[] = [];
+  const watch = state.telemetry;
+  if (watch) {
+    const next = watch.nextCheckAt ? `; next check at ${when(watch.nextCheckAt)}` : '';
+    const last = watch.lastTelemetryDate ? `; last telemetry ${when(watch.lastTelemetryDate)}` : '';
+    const dup = watch.duplicates?.length ? `; **unsubscribed duplicate** ${watch.duplicates.map(markdownCode).join(', ')}` : '';
+    blocks.push(`**Telemetry:** ${watch.status} (OpenShift id ${markdownCode(watch.externalClusterId)}, ${watch.checks} check(s)${last}${next})${dup}`);
+  }
+  const drift = state.drift;
+  if (drift) {
+    const last = drift.lastCheckedAt ? `last at ${when(drift.lastCheckedAt)}, ` : '';
+    blocks.push(`**Drift check:** ${last}next at ${when(drift.nextCheckAt)}`);
+    const latest = drift.findings.at(-1);
+    if (latest) blocks.push(`**Drift found:** ${drift.findings.length} (last: ${describeFinding(latest)})`);
+  }
+  return blocks;
+}
+
+export function describeFinding(f: DriftFinding): string {
+  const at = `at ${when(f.at)}`;
+  switch (f.kind) {
+    case 'repaired':
+      return `${f.field} was ${markdownCode(f.found ?? '')} in AMS, set back to ${cell(f.wanted)} ${at}`;
+    case 'status':
+      return `AMS moved the status from ${cell(f.before)} to ${cell(f.found)} ${at} (AMS's decision, left as it is)`;
+    case 'recreated':
+      return `subscription ${cell(f.found)} vanished from AMS ${at}; a new one is reserved`;
+  }
 }
 
 /** The run's static summary and details, set by the client at start (plain data, escaped). */

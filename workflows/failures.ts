@@ -33,7 +33,9 @@ export function handleFailure(state: ClusterState, work: PendingWork, error: Ams
       // the read after a successful POST) says nothing about the registration.
       if (error.operation !== 'create' || error.category !== 'refused') return retryLater();
       state.failures = 0;
-      S.recordRefusal(state, state.lastError);
+      // Rules 3: a deleted installed cluster's late reservation refused: the deletion is over, nothing was reserved.
+      if (state.deletion?.createFirst) state.deletion.outcome = 'never-created';
+      else S.recordRefusal(state, state.lastError);
       return 0;
     case 'patch':
       state.failures = 0;

@@ -17,6 +17,7 @@ import {
   renameSignal,
   type ClusterState,
 } from './definitions.js';
+import { scheduledChecks } from './after-install.js';
 import * as S from './state.js';
 import {
   consoleUrlSchema,
@@ -83,6 +84,7 @@ export function setHandlers(ctx: HandlerContext): void {
       ...state,
       workflowId: wf.workflowInfo().workflowId,
       pending: S.pendingWork(state),
+      scheduled: scheduledChecks(state),
       done: S.isTerminal(state),
     }),
     { description: 'Desired vs applied AMS state, pending AMS work, phase, last AMS error, ignored inputs' },

@@ -12,6 +12,7 @@ export function publishSearchAttributes(state: ClusterState): void {
     [keys.subscriptionStatus, appliedStatus(state)],
     [keys.openshiftClusterId, state.desired.external_cluster_id],
     [keys.phase, state.phase],
+    [keys.telemetryStatus, state.telemetry?.status], // rules 3 only: older runs never upsert it
   ];
   const current = workflowInfo().typedSearchAttributes;
   const updates: SearchAttributeUpdatePair[] = [];

@@ -14,9 +14,11 @@ import type {
   SubscriptionValues,
   UncertainWrite,
 } from './definitions.js';
+import { afterInstall, installedCluster, scheduledChecks } from './after-install.js';
 import { capText } from './validation.js';
 
-export const RULES = 2;
+/** Rules of new runs: 3 adds the checks after the install (after-install.ts; patch 'after-install'). */
+export const RULES = 3;
 
 /** Rules 2: fields have owners, deletion is terminal, uncertain requests are checked again. */
 export function hardened(state: ClusterState): boolean {
@@ -43,11 +45,15 @@ export function initialState(registration: ClusterRegistration, rules = RULES): 
  * Rules 1 kept AMS's whole answer as `applied`; a status AMS moved on from Active (Stale)
  * was set by this service as Active, and must not be patched back.
  */
-export function upgradeCarriedState(state: ClusterState): ClusterState {
-  if (hardened(state)) return state;
-  const applied = { ...state.applied };
-  if (state.desired.status === 'Active' && applied.status !== undefined && applied.status !== 'Reserved') applied.status = 'Active';
-  return { ...state, rules: RULES, applied, ams: { ...state.applied } };
+export function upgradeCarriedState(carried: ClusterState, rules = RULES): ClusterState {
+  let state = carried;
+  if (!hardened(state)) {
+    const applied = { ...state.applied };
+    if (state.desired.status === 'Active' && applied.status !== undefined && applied.status !== 'Reserved') applied.status = 'Active';
+    state = { ...state, rules: 2, applied, ams: { ...state.applied } };
+  }
+  // Rules 3 only add state of their own (the checks after the install): nothing to convert.
+  return (state.rules ?? 1) < rules ? { ...state, rules } : state;
 }
 
 /** Patches in the order today's service sends them: fields first, Active last. */
@@ -96,6 +102,7 @@ export function pendingWork(state: ClusterState): PendingWork[] {
     if (deletion.recheckAfter !== undefined) return [{ kind: 'lookup', notBefore: deletion.recheckAfter }];
     if (deletion.outcome !== undefined) return [];
     if (state.subscriptionId === undefined) {
+      if (deletion.createFirst) return [{ kind: 'create' }];
       const settle = hardened(state) ? state.inFlight?.createUntil : undefined;
       return [settle ? { kind: 'lookup', notBefore: settle } : { kind: 'lookup' }];
     }
@@ -109,8 +116,9 @@ export function pendingWork(state: ClusterState): PendingWork[] {
   return patches.length ? patches : pendingVerify(state);
 }
 
+/** Owed AMS work first; then (rules 3) the next check after the install, held until its time. */
 export function nextWork(state: ClusterState): PendingWork | undefined {
-  return pendingWork(state)[0];
+  return pendingWork(state)[0] ?? (afterInstall(state) ? scheduledChecks(state)[0] : undefined);
 }
 
 // ---- installer events ----
@@ -283,7 +291,9 @@ export function recordLookup(state: ClusterState, found: { id: string; values: S
     recordSubscription(state, found.id, found.values);
     if (deletion) delete deletion.outcome;
   } else if (deletion && deletion.outcome === undefined) {
-    deletion.outcome = 'never-created';
+    // Rules 3: an installed cluster keeps a subscription (the design's Active case), even one AMS never had.
+    if (afterInstall(state) && installedCluster(state)) deletion.createFirst = true;
+    else deletion.outcome = 'never-created';
   }
   // A lookup made once no POST can land any more settles the question for good.
   if (state.inFlight?.createUntil !== undefined && now >= state.inFlight.createUntil) state.inFlight = { ...state.inFlight, createUntil: undefined };
