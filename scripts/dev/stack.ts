@@ -15,6 +15,7 @@ import { runSetupTools } from './setup-tools.js';
 import { startTemporalDevServer, type RunningDevServer } from './temporal-dev-server.js';
 import { waitForPollers } from './task-queue.js';
 import { startWorker, type RunningWorker } from '../../worker/run-worker.js';
+import { ensureSweeperSchedule } from '../../worker/sweeper-schedule.js';
 
 const WORKER_STOP_TIMEOUT_MS = 30_000;
 
@@ -89,12 +90,21 @@ export class DevStack {
     };
   }
 
-  /** Ready means ready: the server already sees the worker polling its task queue. */
+  /**
+   * Ready means ready: the server already sees the worker polling its task queue.
+   * Then the sweeper's Schedule (daily, report only) is there too, created or kept.
+   */
   async #untilWorkerPolls(config: WorkerConfig, signal: AbortSignal): Promise<void> {
     const { address, namespace, taskQueue, apiKey, tls } = config.temporal;
     const connection = await Connection.connect({ address, apiKey, tls });
     try {
-      await waitForPollers(new Client({ connection, namespace }), taskQueue, { signal });
+      const client = new Client({ connection, namespace });
+      await waitForPollers(client, taskQueue, { signal });
+      // A Temporal that refuses Schedules (permissions) must not keep the stack from starting.
+      await ensureSweeperSchedule(client, { taskQueue }).then(
+        (change) => change !== 'unchanged' && this.logger.info({ change }, 'sweeper schedule (daily, report only)'),
+        (error: unknown) => this.logger.warn({ err: error }, 'could not create the sweeper schedule; run: ams-lifecycle sweep --schedule'),
+      );
     } finally {
       await connection.close();
     }
