@@ -8,6 +8,7 @@ import { addDemoCommand } from './demo-command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { integerBetween } from './parsers.js';
 import { addServiceCommands } from './service-commands.js';
+import { addSweepCommand } from './sweep-command.js';
 
 const CONNECTION_VARIABLES = [
   'TEMPORAL_ADDRESS',
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}`);
 
   addClusterCommands(program, ctx);
+  addSweepCommand(program, ctx);
   addServiceCommands(program, ctx);
   addDemoCommand(program, ctx);
   return program;

@@ -17,8 +17,11 @@ export interface Plant {
 
 export const OLD = 2 * 3_600;
 
+/** What planting needs: an AMS client on the emulator and its admin API (a harness, or an embedded stack's). */
+export type AmsSide = Pick<LifecycleHarness, 'ams' | 'admin'>;
+
 /** Reserves one subscription per plant, then sets its status and age; returns the ids in plant order. */
-export async function plant(h: LifecycleHarness, plants: Plant[]): Promise<string[]> {
+export async function plant(h: AmsSide, plants: Plant[]): Promise<string[]> {
   const ids: string[] = [];
   for (const p of plants) {
     const standIn = randomUUID();
@@ -36,13 +39,13 @@ export async function plant(h: LifecycleHarness, plants: Plant[]): Promise<strin
 }
 
 /** Removes subscriptions behind the service's back (an operator in OCM). */
-export async function removeFromAms(h: LifecycleHarness, ids: string[]): Promise<void> {
+export async function removeFromAms(h: AmsSide, ids: string[]): Promise<void> {
   const dump = await h.admin.state();
   dump.subscriptions = dump.subscriptions.filter((s) => !ids.includes(s.id));
   await h.admin.seed(dump);
 }
 
-export async function amsIds(h: LifecycleHarness): Promise<string[]> {
+export async function amsIds(h: AmsSide): Promise<string[]> {
   return (await h.admin.state()).subscriptions.map((s) => s.id).sort();
 }
 
