@@ -93,6 +93,8 @@ describe('lifecycle commands', () => {
     assert.match(text, new RegExp(`│ external_cluster_id +│ ${openshiftId} +│ ${openshiftId} +│`));
     assert.match(text, /^Pending AMS work: none$/m);
     assert.match(text, /^Last AMS error: +none$/m);
+    assert.match(text, new RegExp(`^Telemetry: +waiting \\(OpenShift id ${openshiftId}, 0 check\\(s\\); next check \\S+Z\\)$`, 'm'));
+    assert.match(text, /^Drift check: +next \S+Z$/m);
   });
 
   it('list finds it by phase, by status and by a raw query, and refuses a bad query', async () => {

@@ -1,7 +1,7 @@
 // Human rendering of a cluster's state for `ams-lifecycle status`.
 import { plainTable } from './table.js';
 import type { ClusterStateView, SubscriptionField } from '../../workflows/definitions.js';
-import { describeWork } from '../../workflows/details.js';
+import { describeFinding, describeWork } from '../../workflows/details.js';
 
 const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 
@@ -25,6 +25,17 @@ export function renderStatus(view: ClusterStateView): string {
     `Last AMS error:   ${view.lastError ? describeError(view) : 'none'}`,
     `AMS calls made:   ${view.amsCalls}`,
   ];
+  if (view.telemetry) {
+    const t = view.telemetry;
+    const dup = t.duplicates?.length ? `; unsubscribed duplicate ${t.duplicates.join(', ')}` : '';
+    const next = t.nextCheckAt ? `; next check ${t.nextCheckAt}` : '';
+    lines.push(`Telemetry:        ${t.status} (OpenShift id ${t.externalClusterId}, ${t.checks} check(s)${next})${dup}`);
+  }
+  if (view.drift) {
+    const last = view.drift.findings.at(-1);
+    const found = last ? `; ${view.drift.findings.length} found, last: ${describeFinding(last).replaceAll('`', '')}` : '';
+    lines.push(`Drift check:      next ${view.drift.nextCheckAt}${found}`);
+  }
   if (view.deletion) {
     lines.push(`Deletion:         by ${view.deletion.by} at ${view.deletion.requestedAt} → ${view.deletion.outcome ?? 'in progress'}`);
   }
