@@ -9,12 +9,17 @@ import { REGISTRATION_WAIT_MAX_SECONDS } from '../workflows/validation.js';
 const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 
 describe('client options', () => {
-  const cases: [string, Record<string, number>, RegExp][] = [
+  const cases: [string, Record<string, unknown>, RegExp][] = [
     ['a registration wait the workflow would refuse', { registrationWaitSeconds: REGISTRATION_WAIT_MAX_SECONDS + 1 }, /registrationWaitSeconds: must be a whole number from 1 to 300, got 301/],
     ['a zero registration wait', { registrationWaitSeconds: 0 }, /registrationWaitSeconds: must be a whole number from 1 to 300, got 0/],
     ['a fractional registration wait', { registrationWaitSeconds: 2.5 }, /registrationWaitSeconds: must be a whole number/],
     ['a call timeout of zero', { callTimeoutMs: 0 }, /callTimeoutMs: must be a number > 0, got 0/],
     ['a call timeout that is not a number', { callTimeoutMs: Number.NaN }, /callTimeoutMs: must be a number > 0, got NaN/],
+    ['no telemetry check at all', { afterInstall: { telemetryCheckSeconds: [] } }, /afterInstall\.telemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to 31536000, got \[\]/],
+    ['telemetry checks out of order', { afterInstall: { telemetryCheckSeconds: [3600, 60] } }, /afterInstall\.telemetryCheckSeconds: .*got \[3600,60\]/],
+    ['a fractional telemetry check', { afterInstall: { telemetryCheckSeconds: [1.5] } }, /afterInstall\.telemetryCheckSeconds: .*got \[1\.5\]/],
+    ['a drift check of zero seconds', { afterInstall: { driftCheckSeconds: 0 } }, /afterInstall\.driftCheckSeconds: must be a whole number of seconds from 1 to 31536000, got 0/],
+    ['a drift check past a year', { afterInstall: { driftCheckSeconds: 31_536_001 } }, /afterInstall\.driftCheckSeconds: .*got 31536001/],
   ];
   for (const [name, options, message] of cases) {
     it(`refuses ${name}`, () => {
@@ -25,5 +30,9 @@ describe('client options', () => {
   it('takes the documented defaults', () => {
     const lifecycle = new ClusterLifecycleClient({ client });
     assert.equal(lifecycle.taskQueue, 'ams-lifecycle');
+  });
+
+  it('takes a partial afterInstall timing (the rest from the defaults)', () => {
+    assert.doesNotThrow(() => new ClusterLifecycleClient({ client, afterInstall: { driftCheckSeconds: 3_600 } }));
   });
 });

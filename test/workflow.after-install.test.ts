@@ -219,3 +219,38 @@ async function currentDetails(clusterId: string): Promise<string> {
   const meta = await h.lifecycle.handle(clusterId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   return meta.currentDetails ?? '';
 }
+
+describe('the Web UI queries that find clusters needing attention [dev server]', () => {
+  let dev: LifecycleHarness;
+  before(async () => {
+    // Real time on the real server: checks seconds apart instead of hours.
+    dev = await startLifecycleHarness({ server: 'dev', afterInstall: { telemetryCheckSeconds: [1, 2], driftCheckSeconds: 3_600 } });
+  });
+  after(async () => {
+    await dev?.close();
+  });
+
+  it("TelemetryStatus = 'missing' and = 'duplicate' each list exactly their cluster", async () => {
+    const install = async (clusterId: string, openshiftId: string) => {
+      await dev.lifecycle.registerCluster({ clusterId, displayName: 'ui', accountUsername: 'alice' });
+      await dev.lifecycle.setOpenshiftClusterId(clusterId, openshiftId);
+      await dev.lifecycle.markInstalled(clusterId);
+    };
+    const silent = newClusterId();
+    const duplicated = newClusterId();
+    const duplicatedOpenshiftId = newClusterId();
+    await dev.admin.reportTelemetry({ external_cluster_id: duplicatedOpenshiftId });
+    await install(silent, newClusterId());
+    await install(duplicated, duplicatedOpenshiftId);
+    const list = async (query: string) => {
+      const ids: string[] = [];
+      for await (const run of dev.env.client.workflow.list({ query })) ids.push(String(run.searchAttributes.ClusterId?.[0]));
+      return ids;
+    };
+    const ours = `ClusterId IN ('${silent}', '${duplicated}')`;
+    assert.deepEqual(await eventually(() => list(`TelemetryStatus = 'missing' AND ${ours}`), (ids) => ids.length > 0, { what: 'missing' }), [silent]);
+    assert.deepEqual(await eventually(() => list(`TelemetryStatus = 'duplicate' AND ${ours}`), (ids) => ids.length > 0, { what: 'duplicate' }), [duplicated]);
+    const view = await dev.lifecycle.getClusterState(silent);
+    assert.equal(view.telemetry?.checks, 2, 'the two configured checks, then missing');
+  });
+});
