@@ -11,7 +11,7 @@ import { historyFromProtoJson } from './replay-proto-json.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 export const MANIFEST_FILE = 'manifest.json';
 
-/** The lifecycle scenarios issues 5 and 8 require at least one history of. */
+/** The lifecycle scenarios issues 5, 8 and 10 require at least one history of. */
 export const REQUIRED_SCENARIOS = [
   'happy-path',
   'failure-and-restart',
@@ -30,6 +30,11 @@ export const REQUIRED_SCENARIOS = [
   'late-create-after-deletion',
   'deletion-run',
   'registration-handover',
+  'telemetry-ok',
+  'telemetry-duplicate',
+  'drift-repaired',
+  'vanished-recreated',
+  'installed-never-reserved',
 ] as const;
 
 const entrySchema = z.strictObject({
