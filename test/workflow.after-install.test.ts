@@ -2,6 +2,7 @@
 // daily drift check, with their default timing, on the time-skipping server against
 // the emulator over HTTP. Workflow time skips; the emulator's clock does not.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AFTER_INSTALL_DEFAULTS, type ClusterStateView } from '../workflows/definitions.js';
 import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
@@ -252,5 +253,14 @@ describe('the Web UI queries that find clusters needing attention [dev server]',
     assert.deepEqual(await eventually(() => list(`TelemetryStatus = 'duplicate' AND ${ours}`), (ids) => ids.length > 0, { what: 'duplicate' }), [duplicated]);
     const view = await dev.lifecycle.getClusterState(silent);
     assert.equal(view.telemetry?.checks, 2, 'the two configured checks, then missing');
+  });
+
+  it("every query of the README's 'Clusters that need attention' table is one the server accepts", async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Clusters that need attention'), readme.indexOf('### Sweeper'));
+    const queries = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+    assert.ok(queries.length >= 5, `queries found: ${queries.length}`);
+    for (const query of queries) await dev.env.client.workflow.count(query); // rejects on a query the server refuses
+    await assert.rejects(dev.env.client.workflow.count("TelemetryStatus = 'missing' AND"), 'a broken query is refused (the check can fail)');
   });
 });
