@@ -60,8 +60,22 @@ export function leakReason(run: ClusterRun | undefined): { reason: LeakReason; w
     return { reason: 'no-run', why: 'Reserved, and no run for its cluster (never registered here, or forgotten after the retention)' };
   }
   if (run.run === 'open') return undefined;
+  // AMS refused this cluster's registration: a Reserved subscription for its cluster_id is
+  // not one this service reserved (a 409 means another account's), so never ours to delete.
+  if (run.phase === 'refused') return undefined;
   if (run.phase === 'deleted') return { reason: 'run-deleted', why: `Reserved, but its cluster's run ended deleted (${run.status.toLowerCase()})` };
-  return { reason: 'run-closed', why: `Reserved, and its cluster's run ended ${run.status.toLowerCase()} in phase ${run.phase ?? 'unknown'}` };
+  return {
+    reason: 'run-closed',
+    why: `Reserved, and its cluster's run ended ${run.status.toLowerCase()} in phase ${run.phase ?? 'unknown'} (reported only: the cluster may still exist; deleteCluster deletes it)`,
+  };
+}
+
+/**
+ * Which leaks deleteLeaked may delete: no run at all, or a run that ended deleted. A run an
+ * operator terminated or cancelled leaves the cluster's fate unknown, so that one is reported.
+ */
+export function deletable(reason: LeakReason): boolean {
+  return reason === 'no-run' || reason === 'run-deleted';
 }
 
 /**

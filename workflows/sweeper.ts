@@ -18,7 +18,7 @@ import {
   type SweepSubscription,
 } from './sweeper-definitions.js';
 import { renderSweepDetails, type SweepStatus } from './sweeper-details.js';
-import { addFinding, addToGroup, closeGroup, initialProgress, leakReason, outcomeOf, toResult } from './sweeper-state.js';
+import { addFinding, addToGroup, closeGroup, deletable, initialProgress, leakReason, outcomeOf, toResult } from './sweeper-state.js';
 
 // As the cluster workflow's: a few quick attempts per activity (Retry-After honoured
 // through the failure's nextRetryDelay); longer outages wait on durable timers below,
@@ -139,7 +139,7 @@ export async function subscriptionSweeper(args: SweeperArgs = {}): Promise<Sweep
         const leak = leakReason(runs[sub.clusterId]);
         if (!leak) continue;
         progress.counts.leaked += 1;
-        const outcome = options.deleteLeaked ? await deleteLeak(sub) : undefined;
+        const outcome = options.deleteLeaked && deletable(leak.reason) ? await deleteLeak(sub) : undefined;
         addFinding(progress, progress.leaked, { subscriptionId: sub.id, clusterId: sub.clusterId, why: leak.why, ...(outcome ? { outcome } : {}) }, options.maxListed);
       }
     }
