@@ -179,6 +179,77 @@ describe('the drift check', () => {
   });
 });
 
+describe('the drift check: what it must not do', () => {
+  it("a value AMS refused is not 'repaired' to: reported as unrepaired, nothing sent, not reported again", () => {
+    const state = installed();
+    A.scheduleChecks(state, T0, timing);
+    S.rename(state, 'bad!');
+    S.recordRefusedValue(state, 'display_name', 'bad!');
+    const findings = A.recordDriftCheck(state, found({ values: { ...values, display_name: 'owner-renamed' } }), at(86_400), timing);
+    assert.deepEqual(findings.map((f) => [f.kind, f.field, f.found, f.wanted]), [['unrepaired', 'display_name', 'owner-renamed', 'bad!']]);
+    assert.deepEqual(S.pendingWork(state), []);
+    assert.match(renderDetails(state), /left as it is: AMS refused the installer's value `bad!`/);
+    assert.deepEqual(A.recordDriftCheck(state, found({ values: { ...values, display_name: 'owner-renamed' } }), at(2 * 86_400), timing), []);
+    S.rename(state, 'good');
+    assert.deepEqual(S.nextWork(state), { kind: 'patch', field: 'display_name', value: 'good' }, "the installer's next value goes out");
+  });
+
+  it('an installed cluster whose Active never took (AMS still Reserved, never later) is sent Active again', () => {
+    const state = S.initialState(registration);
+    S.recordSubscription(state, 'sub-1', { display_name: 'one', status: 'Reserved' });
+    S.setOpenshiftClusterId(state, 'ext-1');
+    S.recordPatched(state, 'external_cluster_id', 'ext-1', { display_name: 'one', external_cluster_id: 'ext-1', status: 'Reserved' });
+    S.installSucceeded(state);
+    // The PATCH answered 200 but AMS kept Reserved.
+    S.recordPatched(state, 'status', 'Active', { display_name: 'one', external_cluster_id: 'ext-1', status: 'Reserved' });
+    A.scheduleChecks(state, T0, timing);
+    const findings = A.recordDriftCheck(state, found({ values: { display_name: 'one', external_cluster_id: 'ext-1', status: 'Reserved' } }), at(86_400), timing);
+    assert.deepEqual(findings.map((f) => [f.kind, f.field, f.wanted]), [['repaired', 'status', 'Active']]);
+    assert.deepEqual(S.nextWork(state), { kind: 'patch', field: 'status', value: 'Active' });
+  });
+
+  it('a subscription AMS moved back to Reserved after Active is AMS’s doing: reported, not sent Active again', () => {
+    const state = installed();
+    A.scheduleChecks(state, T0, timing);
+    const findings = A.recordDriftCheck(state, found({ values: { ...values, status: 'Reserved' } }), at(86_400), timing);
+    assert.deepEqual(findings.map((f) => [f.kind, f.before, f.found]), [['status', 'Active', 'Reserved']]);
+    assert.deepEqual(S.pendingWork(state), []);
+  });
+
+  it('a check that answers after the cluster was deleted changes nothing: no new subscription for a deleted cluster', () => {
+    for (const record of [A.recordDriftCheck, A.recordTelemetryCheck]) {
+      const state = installed();
+      A.scheduleChecks(state, T0, timing);
+      S.markDeleted(state, 'user', T0);
+      assert.deepEqual(record(state, { found: false }, at(86_400), timing), []);
+      assert.equal(state.subscriptionId, 'sub-1');
+      assert.deepEqual(S.pendingWork(state).map((w) => w.kind), ['delete'], 'the delete step decides (already-gone)');
+    }
+  });
+
+  it('a check AMS refuses for good (403) moves on instead of retrying every few minutes', () => {
+    const state = installed();
+    A.scheduleChecks(state, T0, timing);
+    const ctx = { now: at(3_600), inFlightUntil: at(3_720), jitter: 0.5, afterInstall: timing };
+    const backoff = handleFailure(state, { kind: 'telemetry', notBefore: at(3_600) }, { operation: 'lookup', category: 'refused', message: 'forbidden', status: 403 }, ctx);
+    assert.deepEqual([backoff, state.telemetry?.checks, state.telemetry?.nextCheckAt], [0, 1, at(21_600)]);
+    const driftBackoff = handleFailure(state, { kind: 'drift', notBefore: at(86_400) }, { operation: 'get', category: 'refused', message: 'forbidden', status: 403 }, { ...ctx, now: at(86_400) });
+    assert.deepEqual([driftBackoff, state.drift?.nextCheckAt], [0, at(2 * 86_400)]);
+    const transient = handleFailure(state, { kind: 'drift', notBefore: at(2 * 86_400) }, { operation: 'get', category: 'transient', message: '503', status: 503 }, ctx);
+    assert.ok(transient > 0, 'a 503 is retried with backoff');
+  });
+
+  it('the first drift check is spread ±10 % so clusters registered together do not check together', () => {
+    const first = (jitter: number) => {
+      const state = S.initialState(registration);
+      S.recordSubscription(state, 'sub-1', { display_name: 'one', status: 'Reserved' });
+      A.scheduleChecks(state, T0, timing, jitter);
+      return state.drift?.nextCheckAt;
+    };
+    assert.deepEqual([first(0), first(0.5), first(0.999)], [at(77_760), at(86_400), at(95_023)]);
+  });
+});
+
 describe('deleting an installed cluster AMS has no subscription for', () => {
   it('rules 3 reserve one first (then Active, then the delete step leaves it); rules 2 ended with nothing', () => {
     for (const rules of [2, 3]) {

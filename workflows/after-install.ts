@@ -11,6 +11,7 @@ import {
   type SubscriptionField,
   type SubscriptionInspection,
   type SubscriptionValues,
+  type TelemetryWatch,
 } from './definitions.js';
 
 /** Fields the installer owns: AMS drifting from what this run last set is repaired. */
@@ -31,7 +32,7 @@ export function timingOf(given: Partial<AfterInstallTiming> | undefined): AfterI
   const valid = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= MAX_DELAY_SECONDS;
   const checks = Array.isArray(given?.telemetryCheckSeconds) ? given.telemetryCheckSeconds.filter(valid) : undefined;
   return {
-    telemetryCheckSeconds: (checks ?? AFTER_INSTALL_DEFAULTS.telemetryCheckSeconds).slice(0, MAX_TELEMETRY_CHECKS).sort((a, b) => a - b),
+    telemetryCheckSeconds: [...(checks ?? AFTER_INSTALL_DEFAULTS.telemetryCheckSeconds)].sort((a, b) => a - b).slice(0, MAX_TELEMETRY_CHECKS),
     driftCheckSeconds: valid(given?.driftCheckSeconds) ? given.driftCheckSeconds : AFTER_INSTALL_DEFAULTS.driftCheckSeconds,
   };
 }
@@ -52,11 +53,14 @@ function watching(state: ClusterState): boolean {
  * drift check is scheduled once a subscription exists, and the telemetry watch starts
  * when this run has the subscription Active with an OpenShift id (again for a new id).
  */
-export function scheduleChecks(state: ClusterState, now: string, timing: AfterInstallTiming): DriftFinding[] {
+export function scheduleChecks(state: ClusterState, now: string, timing: AfterInstallTiming, jitter = 0.5): DriftFinding[] {
   if (!watching(state)) return [];
   const vanished = state.subscriptionGone && state.subscriptionId !== undefined ? [subscriptionVanished(state, now)] : [];
   if (state.subscriptionId === undefined) return vanished;
-  state.drift ??= { nextCheckAt: plusSeconds(now, timing.driftCheckSeconds), findings: [] };
+  // The first drift check is spread ±10 % (jitter in [0, 1)), so clusters registered
+  // together (a bulk adoption) do not all read AMS at the same minute every day.
+  const firstDrift = Math.round(timing.driftCheckSeconds * (0.9 + 0.2 * jitter));
+  state.drift ??= { nextCheckAt: plusSeconds(now, firstDrift), findings: [] };
   const id = state.applied.external_cluster_id;
   const first = timing.telemetryCheckSeconds[0];
   const active = state.applied.status === 'Active' && id !== undefined && id === state.desired.external_cluster_id;
@@ -100,26 +104,58 @@ export function subscriptionVanished(state: ClusterState, now: string): DriftFin
 
 /**
  * The drift check's re-read. Installer-owned fields that differ from what this run set
- * are marked unapplied (the loop patches them back); a status AMS changed is reported,
- * never reverted. Returns what it found, for the log.
+ * are marked unapplied (the loop patches them back), unless the installer's value is one
+ * AMS refused (reported only); a status AMS changed is reported, never reverted, except
+ * that an installed cluster whose Active never took is made Active. Returns the findings.
  */
 export function recordDriftCheck(state: ClusterState, found: SubscriptionInspection, now: string, timing: AfterInstallTiming): DriftFinding[] {
   const drift = (state.drift ??= { nextCheckAt: now, findings: [] });
   drift.lastCheckedAt = now;
   drift.nextCheckAt = plusSeconds(now, timing.driftCheckSeconds);
+  if (!watching(state)) return noteGoneOnly(state, found);
   if (!found.found) return [subscriptionVanished(state, now)];
   const findings: DriftFinding[] = [];
   for (const field of INSTALLER_FIELDS) {
     const applied = state.applied[field];
     const inAms = found.values[field];
     if (applied === undefined || inAms === applied) continue;
-    findings.push({ at: now, kind: 'repaired', field, found: inAms ?? '(none)', wanted: state.desired[field] });
+    const wanted = state.desired[field];
+    const patchable = wanted !== undefined && state.refusedValues[field] !== wanted;
+    findings.push({ at: now, kind: patchable ? 'repaired' : 'unrepaired', field, found: inAms ?? '(none)', wanted });
+    // Either way AMS's value is now what the field holds: a refused value is not sent
+    // again (and not reported again daily); a new value from the installer goes out.
     if (inAms === undefined) delete state.applied[field];
     else state.applied[field] = inAms;
+  }
+  // Active that never took: AMS still Reserved and never showed anything later.
+  const neverActive = (state.ams?.status ?? 'Reserved') === 'Reserved';
+  if (found.values.status === 'Reserved' && state.applied.status === 'Active' && installedCluster(state) && neverActive) {
+    findings.push({ at: now, kind: 'repaired', field: 'status', found: 'Reserved', wanted: 'Active' });
+    delete state.applied.status;
   }
   for (const finding of findings) addFinding(state, finding);
   const status = noteAmsValues(state, found.values, now);
   return status ? [...findings, status] : findings;
+}
+
+/** A check answered after the run stopped watching (deleted meanwhile): the deletion decides; only AMS's answer is kept. */
+function noteGoneOnly(state: ClusterState, found: SubscriptionInspection): DriftFinding[] {
+  if (found.found) state.ams = { ...found.values };
+  return [];
+}
+
+/**
+ * A check AMS refuses for good (a 4xx other than a rate limit): not retried every few
+ * minutes for ever. The drift check moves to its next time; a telemetry check counts as
+ * one that found nothing.
+ */
+export function checkRefused(state: ClusterState, kind: 'telemetry' | 'drift', now: string, timing: AfterInstallTiming): void {
+  if (kind === 'drift') {
+    if (state.drift) state.drift.nextCheckAt = plusSeconds(now, timing.driftCheckSeconds);
+    return;
+  }
+  const watch = state.telemetry;
+  if (watch) nextTelemetryCheck(watch, now, timing);
 }
 
 /** Keep AMS's answer; a status AMS changed since its last answer (Stale, Archived) is reported, never reverted. */
@@ -134,23 +170,35 @@ function noteAmsValues(state: ClusterState, values: SubscriptionValues, now: str
 
 /** A telemetry check's answer: ok, an unsubscribed duplicate, still waiting, or missing after the last check. */
 export function recordTelemetryCheck(state: ClusterState, found: SubscriptionInspection, now: string, timing: AfterInstallTiming): DriftFinding[] {
+  if (!watching(state)) return noteGoneOnly(state, found);
   if (!found.found) return [subscriptionVanished(state, now)];
   const status = noteAmsValues(state, found.values, now);
   const watch = state.telemetry;
   if (!watch) return status ? [status] : [];
-  watch.checks += 1;
   if (found.lastTelemetryDate) watch.lastTelemetryDate = found.lastTelemetryDate;
-  delete watch.nextCheckAt;
   if (found.duplicates?.length) {
+    watch.checks += 1;
+    delete watch.nextCheckAt;
     watch.status = 'duplicate';
     watch.duplicates = found.duplicates.map((d) => d.id).slice(0, 5);
   } else if (found.lastTelemetryDate || found.hasMetrics) {
+    watch.checks += 1;
+    delete watch.nextCheckAt;
     watch.status = 'ok';
-  } else if (watch.checks >= timing.telemetryCheckSeconds.length) {
-    watch.status = 'missing';
   } else {
-    const next = plusSeconds(watch.since, timing.telemetryCheckSeconds[watch.checks]!);
-    watch.nextCheckAt = next > now ? next : now;
+    nextTelemetryCheck(watch, now, timing);
   }
   return status ? [status] : [];
+}
+
+/** A check that found no telemetry: the next one counts from Active; after the last one, missing. */
+function nextTelemetryCheck(watch: TelemetryWatch, now: string, timing: AfterInstallTiming): void {
+  watch.checks += 1;
+  delete watch.nextCheckAt;
+  if (watch.checks >= timing.telemetryCheckSeconds.length) {
+    watch.status = 'missing';
+    return;
+  }
+  const next = plusSeconds(watch.since, timing.telemetryCheckSeconds[watch.checks]!);
+  watch.nextCheckAt = next > now ? next : now;
 }

@@ -155,7 +155,7 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
   publish();
   while (!S.isTerminal(state)) {
     if (A.afterInstall(state)) {
-      report(A.scheduleChecks(state, now(), timing));
+      report(A.scheduleChecks(state, now(), timing, Math.random())); // seeded PRNG: deterministic
       publish(); // a watch just started shows at once (publish upserts only what changed)
     }
     if (shouldContinueAsNew()) {
@@ -193,6 +193,7 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
         now: now(),
         inFlightUntil: later(IN_FLIGHT_SETTLE_SECONDS),
         jitter: Math.random(), // the workflow's seeded PRNG: deterministic
+        ...(A.afterInstall(state) ? { afterInstall: timing } : {}),
       });
     }
     publish();

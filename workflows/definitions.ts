@@ -172,8 +172,12 @@ export interface DriftCheck {
 
 export interface DriftFinding {
   at: string;
-  /** repaired: an installer-owned field set back; status: AMS's own change, reported only; recreated: the subscription had vanished. */
-  kind: 'repaired' | 'status' | 'recreated';
+  /**
+   * repaired: an installer-owned field set back (or Active sent again where it never took);
+   * unrepaired: it differs, but the installer's value is one AMS refused (or none), so it stays;
+   * status: AMS's own change, reported only; recreated: the subscription had vanished.
+   */
+  kind: 'repaired' | 'unrepaired' | 'status' | 'recreated';
   field?: SubscriptionField;
   /** What AMS had (for 'status': its new status; for 'recreated': the vanished subscription's id). */
   found?: string;

@@ -154,6 +154,8 @@ export function describeFinding(f: DriftFinding): string {
   switch (f.kind) {
     case 'repaired':
       return `${f.field} was ${markdownCode(f.found ?? '')} in AMS, set back to ${cell(f.wanted)} ${at}`;
+    case 'unrepaired':
+      return `${f.field} is ${markdownCode(f.found ?? '')} in AMS, left as it is: ${f.wanted === undefined ? 'the installer never set it' : `AMS refused the installer's value ${cell(f.wanted)}`} ${at}`;
     case 'status':
       return `AMS moved the status from ${cell(f.before)} to ${cell(f.found)} ${at} (AMS's decision, left as it is)`;
     case 'recreated':

@@ -1,6 +1,7 @@
 // What a failed AMS step means for the run: retry later, a refusal, a value AMS
 // will not take, a subscription that is gone. Pure rules; the loop calls them.
-import type { AmsErrorInfo, ClusterState, PendingWork } from './definitions.js';
+import { checkRefused } from './after-install.js';
+import type { AfterInstallTiming, AmsErrorInfo, ClusterState, PendingWork } from './definitions.js';
 import { loopBackoffSeconds } from './backoff.js';
 import * as S from './state.js';
 
@@ -11,6 +12,8 @@ export interface FailureContext {
   inFlightUntil: string;
   /** In [0, 1): spreads the backoff (rules 2). */
   jitter: number;
+  /** Rules 3: the run's timing, to move a refused check to its next time. */
+  afterInstall?: AfterInstallTiming;
 }
 
 /** Records the failure in the state; returns the backoff in seconds, or 0 to go on at once. */
@@ -48,6 +51,13 @@ export function handleFailure(state: ClusterState, work: PendingWork, error: Ams
       state.failures = 0;
       state.subscriptionGone = true; // confirmed gone (ACCT-MGMT-7): nothing left to check
       S.clearWrites(state);
+      return 0;
+    case 'telemetry':
+    case 'drift':
+      // A check AMS refuses for good is not retried every few minutes for ever: it moves on.
+      if (!ctx.afterInstall) return retryLater();
+      state.failures = 0;
+      checkRefused(state, work.kind, ctx.now, ctx.afterInstall);
       return 0;
     default:
       // A lookup or delete that AMS answers with a 4xx is retried and shown, never

@@ -19,5 +19,8 @@ export function publishSearchAttributes(state: ClusterState): void {
   for (const [key, value] of wanted) {
     if (value !== undefined && current.get(key) !== value) updates.push({ key, value });
   }
+  // A watch that ended with its subscription (vanished, reserved again) no longer says
+  // anything: unset it. Only runs on rules 3 ever set it, so older runs never get here.
+  if (state.telemetry === undefined && current.get(keys.telemetryStatus) !== undefined) updates.push({ key: keys.telemetryStatus, value: null });
   if (updates.length) upsertSearchAttributes(updates);
 }
