@@ -7,6 +7,7 @@ import type { AmsClient, Subscription, SubscriptionPatch } from '../ams/types.js
 import type { SubscriptionField, SubscriptionInspection, SubscriptionValues } from '../workflows/definitions.js';
 import { OCM_NOT_FOUND_CODE, type AmsOperation } from './ams-failure.js';
 import { currentAttempt, type Attempt } from './attempt.js';
+import { deleteIfReserved, readSubscription, type DeleteOutcome } from './guarded-delete.js';
 import { ownSubscription } from './ownership.js';
 
 export interface SubscriptionSnapshot {
@@ -16,7 +17,7 @@ export interface SubscriptionSnapshot {
   attempt?: number;
 }
 
-export type DeleteOutcome = { outcome: 'deleted' | 'already-gone' } | { outcome: 'left-untouched'; status: string };
+export type { DeleteOutcome };
 
 function snapshot(sub: Subscription, attempt?: Attempt): SubscriptionSnapshot {
   return {
@@ -39,10 +40,6 @@ async function guarded<T>(attempt: Attempt, operation: AmsOperation, call: () =>
   }
 }
 
-/** AMS itself says the subscription does not exist: 404 with OCM's error code (a proxy's page proves nothing). */
-function isOcmNotFound(error: unknown): boolean {
-  return error instanceof AmsApiError && error.status === 404 && error.code === OCM_NOT_FOUND_CODE;
-}
 
 function patchFor(field: SubscriptionField, value: string): SubscriptionPatch {
   if (field === 'status') {
@@ -53,15 +50,7 @@ function patchFor(field: SubscriptionField, value: string): SubscriptionPatch {
 }
 
 export function createSubscriptionActivities(ams: AmsClient) {
-  /** GET the subscription; undefined only when AMS confirms it is gone. */
-  async function read(attempt: Attempt, subscriptionId: string): Promise<Subscription | undefined> {
-    try {
-      return await ams.getSubscription(subscriptionId, attempt.call());
-    } catch (error) {
-      if (isOcmNotFound(error)) return undefined;
-      throw attempt.failure(error, 'get');
-    }
-  }
+  const read = (attempt: Attempt, subscriptionId: string) => readSubscription(ams, attempt, subscriptionId);
 
   return {
     /** Reuse the cluster's subscription if AMS has one (a lost response, a retry), else reserve one. */
@@ -162,18 +151,8 @@ export function createSubscriptionActivities(ams: AmsClient) {
     },
 
     /** Delete only what AMS itself says is Reserved; an Active (or later) one is left untouched. */
-    async deleteReservedSubscription(input: { subscriptionId: string }): Promise<DeleteOutcome> {
-      const attempt = currentAttempt();
-      const current = await read(attempt, input.subscriptionId);
-      if (!current) return { outcome: 'already-gone' };
-      if (current.status !== 'Reserved') return { outcome: 'left-untouched', status: current.status };
-      try {
-        await ams.deleteSubscription(input.subscriptionId, attempt.call());
-      } catch (error) {
-        if (isOcmNotFound(error)) return { outcome: 'already-gone' };
-        throw attempt.failure(error, 'delete');
-      }
-      return { outcome: 'deleted' };
+    deleteReservedSubscription(input: { subscriptionId: string }): Promise<DeleteOutcome> {
+      return deleteIfReserved(ams, currentAttempt(), input.subscriptionId);
     },
   };
 }

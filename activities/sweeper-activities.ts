@@ -17,6 +17,8 @@ import {
   type SweepSubscription,
 } from '../workflows/sweeper-definitions.js';
 import { currentAttempt } from './attempt.js';
+import { deleteIfReserved, type DeleteOutcome } from './guarded-delete.js';
+import { deletable, leakReason } from '../workflows/sweeper-state.js';
 
 export interface SweeperActivityDeps {
   ams: AmsClient;
@@ -59,9 +61,17 @@ export function createSweeperActivities({ ams, client, namespace }: SweeperActiv
     return client.withAbortSignal(context.cancellationSignal, call);
   }
 
+  /** The cluster's latest run; a cluster_id AMS holds in upper case may have its run under the lower-cased id (since the hardening). */
   async function describeRun(clusterId: string): Promise<ClusterRun> {
+    const found = await describeWorkflow(workflowIdForCluster(clusterId));
+    const lower = clusterId.toLowerCase();
+    if (found.run !== 'none' || lower === clusterId) return found;
+    return describeWorkflow(workflowIdForCluster(lower));
+  }
+
+  async function describeWorkflow(workflowId: string): Promise<ClusterRun> {
     try {
-      const description = await temporalCall(() => client.workflow.getHandle(workflowIdForCluster(clusterId)).describe());
+      const description = await temporalCall(() => client.workflow.getHandle(workflowId).describe());
       const phase = description.typedSearchAttributes.get(searchAttributes.phase);
       const status = description.status.name;
       if (status === 'RUNNING') return { run: 'open', ...(phase ? { phase } : {}) };
@@ -99,7 +109,21 @@ export function createSweeperActivities({ ams, client, namespace }: SweeperActiv
           ...(Number.isFinite(created) ? { ageSeconds: Math.max(0, Math.floor((now - created) / 1000)) } : {}),
         });
       }
-      return { items, more: list.items.length >= input.pageSize };
+      // The cursor comes from the last item AMS sent, kept or not, so a page of odd items never stalls it.
+      const last = list.items.at(-1);
+      return { items, more: list.items.length >= input.pageSize, ...(last ? { cursor: { clusterId: last.cluster_id ?? '', subscriptionId: last.id } } : {}) };
+    },
+
+    /**
+     * Deletes a leak through the guarded delete, after asking again, in the same attempt,
+     * whether it still is one: a run may have started for its cluster (and adopted it)
+     * since the page was read, and the delete may have waited out a long backoff.
+     */
+    async deleteLeak(input: { subscriptionId: string; clusterId: string }): Promise<DeleteOutcome | { outcome: 'no-longer-a-leak' }> {
+      const attempt = currentAttempt();
+      const leak = leakReason(await describeRun(input.clusterId));
+      if (!leak || !deletable(leak.reason)) return { outcome: 'no-longer-a-leak' };
+      return deleteIfReserved(ams, attempt, input.subscriptionId);
     },
 
     /** Each cluster's latest run (describe is consistent, unlike visibility): none, open, or closed with its Phase. */

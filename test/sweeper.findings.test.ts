@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { workflowIdForCluster } from '../workflows/definitions.js';
-import { sweepResultKey } from '../workflows/sweeper-definitions.js';
+import { sweepProgressQuery, sweepResultKey, type SweepResult } from '../workflows/sweeper-definitions.js';
 import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
-import { amsIds, currentDetails, plant, removeFromAms, sweep } from './helpers/sweeper-plant.js';
+import { amsIds, currentDetails, plant, removeFromAms, startSweep, sweep } from './helpers/sweeper-plant.js';
 
 let h: LifecycleHarness;
 /** Cluster runs a test left open: terminated after it, so the next test's AMS is the only truth. */
@@ -65,7 +65,7 @@ describeOnServers('sweeper findings', {}, (harness) => (h = harness), (server) =
       'exactly the two leaks',
     );
     assert.match(result.leaked.find((f) => f.clusterId === noRun)!.why, /no run/);
-    assert.match(result.leaked.find((f) => f.clusterId === runDeleted)!.why, /ended deleted/);
+    assert.match(result.leaked.find((f) => f.clusterId === runDeleted)!.why, /completed its deletion/);
     for (const notALeak of [activeId, youngId, dupOwn, dupOther]) assert.ok(!result.leaked.some((f) => f.subscriptionId === notALeak));
     assert.equal(result.counts.subscriptions, 6);
     assert.equal(result.counts.young, 2, 'the young planted one and the registered cluster\'s own');
@@ -125,6 +125,22 @@ describeOnServers('sweeper findings', {}, (harness) => (h = harness), (server) =
     }
     assert.equal((await handle.describe()).typedSearchAttributes.get(sweepResultKey), 'cleaned');
   });
+
+  if (server === 'dev') {
+    // Real time: the pause before a delete is the window in which the cluster's run starts.
+    it('a leak whose cluster registers between the listing and the delete is the run\'s now: not deleted [dev]', async () => {
+      const clusterId = newClusterId();
+      const [leak] = await plant(h, [{ clusterId }]);
+      const handle = await startSweep(h, { deleteLeaked: true, pauseBetweenPagesSeconds: 3 });
+      await eventually(() => handle.query(sweepProgressQuery), (p) => p.counts.leaked === 1, { what: 'the leak counted, its delete paused' });
+      // The adoption registers the cluster: its run reuses the Reserved subscription (same cluster_id and account).
+      assert.equal(await register(clusterId), leak);
+      const result = (await handle.result()) as SweepResult;
+      assert.deepEqual([result.counts.leaked, result.counts.deleted, result.leaked], [0, 0, []]);
+      assert.ok((await amsIds(h)).includes(leak!), 'the run\'s subscription is still in AMS');
+      assert.deepEqual(await h.admin.requests({ method: 'DELETE' }), []);
+    });
+  }
 
   it(`nothing to find: clean [${server}]`, async () => {
     await plant(h, [{ clusterId: newClusterId(), status: 'Active' }]);

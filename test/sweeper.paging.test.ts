@@ -48,6 +48,19 @@ describeOnServers('sweeper paging', {}, (harness) => (h = harness), (server) => 
   });
 });
 
+describeOnServers('sweeper paging past odd items', { servers: ['time-skipping'] }, (harness) => (h = harness), () => {
+  beforeEach(() => h.admin.reset());
+
+  it('a full page of subscriptions with an empty cluster_id moves the cursor on instead of reading that page for ever', async () => {
+    const [c0] = orderedClusterIds(1) as [string];
+    await plant(h, [{ clusterId: '' }, { clusterId: '' }, { clusterId: '' }]);
+    const [leak] = await plant(h, [{ clusterId: c0 }]);
+    const { result } = await sweep(h, { pageSize: 2, pauseBetweenPagesSeconds: 0 });
+    assert.deepEqual(result.leaked.map((f) => f.subscriptionId), [leak]);
+    assert.equal(result.counts.pages, 4, 'three pages of subscriptions (2 + 2 + 0), one of runs');
+  });
+});
+
 describeOnServers('sweeper on a failing AMS', { servers: ['time-skipping'] }, (harness) => (h = harness), () => {
   beforeEach(() => h.admin.reset());
 

@@ -12,6 +12,11 @@ describe('what is a leak', () => {
     }
   });
 
+  it('a deletion an operator cut short (terminated while deleting): reported, never deleted', () => {
+    const leak = leakReason({ run: 'closed', status: 'TERMINATED', phase: 'deleted' });
+    assert.deepEqual([leak?.reason, leak && deletable(leak.reason)], ['run-closed', false]);
+  });
+
   it('an open run owns its subscription: no leak', () => {
     assert.equal(leakReason({ run: 'open', phase: 'installing' }), undefined);
   });

@@ -57,7 +57,7 @@ export interface SweepFinding {
   /** Duplicates: the cluster's other subscriptions. */
   also?: string[];
   /** Leaks only: what the guarded delete did (deleteLeaked). */
-  outcome?: 'deleted' | 'already-gone' | 'left-untouched' | 'delete-refused';
+  outcome?: 'deleted' | 'already-gone' | 'left-untouched' | 'delete-refused' | 'no-longer-a-leak';
 }
 
 export interface SweepCounts {
@@ -143,7 +143,8 @@ export function resolveSweeperArgs(args: SweeperArgs): Required<Omit<SweeperArgs
   within('pauseBetweenPagesSeconds', resolved.pauseBetweenPagesSeconds, 0, 3_600);
   within('minReservedAgeSeconds', resolved.minReservedAgeSeconds, 0, 30 * 86_400);
   within('maxPagesPerRun', resolved.maxPagesPerRun, 1, 1_000);
-  within('maxListed', resolved.maxListed, 0, 1_000);
+  // Kept small: the lists travel in the continue-as-new payload.
+  within('maxListed', resolved.maxListed, 0, 200);
   if (typeof resolved.deleteLeaked !== 'boolean') throw new RangeError('deleteLeaked must be true or false');
   return resolved;
 }
@@ -162,6 +163,8 @@ export interface SubscriptionPage {
   items: SweepSubscription[];
   /** AMS answered a full page: there may be more. */
   more: boolean;
+  /** Where the next page starts: after the last item AMS sent (also one without a cluster_id). */
+  cursor?: { clusterId: string; subscriptionId: string };
 }
 
 export type ClusterRun =

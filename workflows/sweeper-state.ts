@@ -63,7 +63,9 @@ export function leakReason(run: ClusterRun | undefined): { reason: LeakReason; w
   // AMS refused this cluster's registration: a Reserved subscription for its cluster_id is
   // not one this service reserved (a 409 means another account's), so never ours to delete.
   if (run.phase === 'refused') return undefined;
-  if (run.phase === 'deleted') return { reason: 'run-deleted', why: `Reserved, but its cluster's run ended deleted (${run.status.toLowerCase()})` };
+  // Only a deletion that completed decided the subscription's fate; one an operator cut
+  // short (an installed cluster's Active still owed) is reported like any run an operator ended.
+  if (run.phase === 'deleted' && run.status === 'COMPLETED') return { reason: 'run-deleted', why: "Reserved, but its cluster's run completed its deletion" };
   return {
     reason: 'run-closed',
     why: `Reserved, and its cluster's run ended ${run.status.toLowerCase()} in phase ${run.phase ?? 'unknown'} (reported only: the cluster may still exist; deleteCluster deletes it)`,

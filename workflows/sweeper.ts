@@ -2,9 +2,10 @@
 // order, so a cluster's subscriptions are adjacent) and the open cluster runs, and
 // finds leaked Reserved subscriptions, duplicates per cluster_id, and open runs whose
 // subscription is gone. Reports by default; with deleteLeaked it deletes the leaks
-// through the clusters' own guarded activity. Deterministic code only.
+// through the clusters' own guarded delete, after asking again whether each still is
+// one. Deterministic code only.
 import * as wf from '@temporalio/workflow';
-import type { DeleteOutcome, SubscriptionActivities } from '../activities/index.js';
+import type { DeleteOutcome } from '../activities/index.js';
 import type { SweeperActivities } from '../activities/sweeper-activities.js';
 import { loopBackoffSeconds } from './backoff.js';
 import type { AmsErrorInfo } from './definitions.js';
@@ -29,8 +30,6 @@ const ACTIVITY_OPTIONS: wf.ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
 };
 const sweep = wf.proxyActivities<SweeperActivities>(ACTIVITY_OPTIONS);
-// The same guarded delete the clusters use: re-reads, deletes only what AMS says is Reserved.
-const clusters = wf.proxyActivities<Pick<SubscriptionActivities, 'deleteReservedSubscription'>>(ACTIVITY_OPTIONS);
 
 /** AMS answers that will not change by trying again (see activities/ams-failure.ts). */
 const FINAL_CATEGORIES = new Set(['refused', 'not-found', 'invalid']);
@@ -96,21 +95,24 @@ export async function subscriptionSweeper(args: SweeperArgs = {}): Promise<Sweep
   }
 
   async function pause(): Promise<void> {
-    if (pagesThisRun > 0 && options.pauseBetweenPagesSeconds > 0) {
+    // Not before the sweep's very first page; after a continue-as-new too.
+    if (progress.counts.pages > 0 && options.pauseBetweenPagesSeconds > 0) {
       await wf.sleep(options.pauseBetweenPagesSeconds * 1000, { summary: 'pause between pages (AMS rate limit)' });
     }
   }
 
   async function deleteLeak(sub: SweepSubscription): Promise<SweepFinding['outcome']> {
-    const summary = `DELETE ${sub.id} if still Reserved (leaked)`;
-    const answer = await step<DeleteOutcome | { outcome: 'delete-refused' }>(
+    const summary = `DELETE ${sub.id} if still a leak and still Reserved`;
+    // Deletes are paced like pages: AMS's rate limit counts every request.
+    if (options.pauseBetweenPagesSeconds > 0) await wf.sleep(options.pauseBetweenPagesSeconds * 1000, { summary: 'pause before a delete (AMS rate limit)' });
+    const answer = await step<DeleteOutcome | { outcome: 'delete-refused' | 'no-longer-a-leak' }>(
       `delete ${sub.id}`,
-      () => clusters.deleteReservedSubscription.executeWithOptions({ summary }, [{ subscriptionId: sub.id }]),
+      () => sweep.deleteLeak.executeWithOptions({ summary }, [{ subscriptionId: sub.id, clusterId: sub.clusterId }]),
       () => ({ outcome: 'delete-refused' as const }),
     );
     if (answer.outcome === 'deleted') progress.counts.deleted += 1;
     else if (answer.outcome === 'already-gone') progress.counts.alreadyGone += 1;
-    else progress.counts.notDeleted += 1;
+    else if (answer.outcome !== 'no-longer-a-leak') progress.counts.notDeleted += 1;
     return answer.outcome;
   }
 
@@ -140,11 +142,14 @@ export async function subscriptionSweeper(args: SweeperArgs = {}): Promise<Sweep
         if (!leak) continue;
         progress.counts.leaked += 1;
         const outcome = options.deleteLeaked && deletable(leak.reason) ? await deleteLeak(sub) : undefined;
+        if (outcome === 'no-longer-a-leak') {
+          progress.counts.leaked -= 1; // its cluster's run started meanwhile: the run owns it now
+          continue;
+        }
         addFinding(progress, progress.leaked, { subscriptionId: sub.id, clusterId: sub.clusterId, why: leak.why, ...(outcome ? { outcome } : {}) }, options.maxListed);
       }
     }
-    const last = page.items.at(-1);
-    if (last) progress.after = { clusterId: last.clusterId, subscriptionId: last.id };
+    if (page.cursor) progress.after = page.cursor;
     if (page.more) return true;
     closeGroup(progress, progress.group, options.maxListed);
     delete progress.group;
