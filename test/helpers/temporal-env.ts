@@ -33,8 +33,22 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/** The Temporal CLI dev server (real visibility: search attributes, list queries). */
-export function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+/**
+ * The Temporal CLI dev server (real visibility: search attributes, list queries). The SDK
+ * gives it 5 s to come up; on a loaded 2-core machine it sometimes needs longer, so a
+ * start that timed out is tried again (twice), never any other failure.
+ */
+export async function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createDevServer(options);
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test(String((error as Error)?.message))) throw error;
+    }
+  }
+}
+
+function createDevServer(options: { dbFilename?: string; uiPort?: number }): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: tool('temporal') },
