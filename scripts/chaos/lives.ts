@@ -22,6 +22,7 @@ export const STORIES = [
   'failed-left-open',
   'deleted-before-install',
   'deleted-before-subscription',
+  'installed-while-registering',
   'deleted-after-install',
   'left-open-midway',
 ] as const;
@@ -34,6 +35,7 @@ const WEIGHTS: Record<Story, number> = {
   'failed-left-open': 10,
   'deleted-before-install': 12,
   'deleted-before-subscription': 8,
+  'installed-while-registering': 8,
   'deleted-after-install': 16,
   'left-open-midway': 12,
 };
@@ -70,6 +72,8 @@ function storyEvents(random: SeededRandom, story: Story, name: string): ChaosEve
       return [register(), ...(random.chance(0.5) ? [id()] : []), { kind: 'delete', by: by() }, ...(random.chance(0.4) ? [{ kind: 'installed' } as ChaosEvent] : [])];
     case 'deleted-before-subscription':
       return [register(true), { kind: 'delete', by: by() }];
+    case 'installed-while-registering': // installed and collected while AMS may not have reserved anything yet
+      return [register(true), id(), url, { kind: 'installed' }, { kind: 'delete', by: by() }];
     case 'deleted-after-install': {
       const late: ChaosEvent[] = random.chance(0.5) ? [random.pick<ChaosEvent>([{ kind: 'installed' }, { kind: 'rename', name: `${name}-late` }])] : [];
       return [register(), id(), url, { kind: 'installed' }, { kind: 'delete', by: by() }, ...late];
