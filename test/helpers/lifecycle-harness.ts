@@ -80,12 +80,19 @@ export async function startLifecycleHarness(options: HarnessOptions = {}): Promi
   const server = options.server ?? 'time-skipping';
   if (server === 'cluster' && !options.cluster) throw new Error("server 'cluster' needs the cluster option");
   const emulator = await startEmulator({ logger: false, ...options.emulator });
-  const env =
-    server === 'dev'
-      ? await startDevServer()
-      : server === 'cluster'
-        ? await connectToServer(options.cluster!)
-        : await startTimeSkippingServer();
+  let env: TestWorkflowEnvironment;
+  try {
+    env =
+      server === 'dev'
+        ? await startDevServer()
+        : server === 'cluster'
+          ? await connectToServer(options.cluster!)
+          : await startTimeSkippingServer();
+  } catch (error) {
+    // Left open, the emulator would keep the test file's process alive after the failed hook.
+    await emulator.close();
+    throw error;
+  }
   const taskQueue = `test-${randomUUID()}`;
   const workers: RunningWorker[] = [];
 
