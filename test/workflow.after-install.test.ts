@@ -184,6 +184,44 @@ describe('drift check [time-skipping server]', () => {
   });
 });
 
+describe('checks held while other things happen [time-skipping server]', () => {
+  it('a rename during the wait for a check goes out at once; the check still comes at its time', async () => {
+    const clusterId = newClusterId();
+    const { subscriptionId } = await installed(clusterId);
+    const held = await state(clusterId);
+    await h.lifecycle.renameCluster(clusterId, 'renamed-while-held');
+    await eventually(() => h.ams.getSubscription(subscriptionId), (s) => s.display_name === 'renamed-while-held', { what: 'the rename in AMS' });
+    const after = await settled(clusterId);
+    assert.deepEqual(after.scheduled, held.scheduled, 'the checks kept their times');
+    await skip(HOUR + 60);
+    await eventually(() => state(clusterId), (s) => s.telemetry?.checks === 1, { what: 'the 1 h check' });
+    await h.lifecycle.deleteCluster(clusterId);
+  });
+
+  it('a continue-as-new while checks are held carries them and the run\'s timing over', async () => {
+    const clusterId = newClusterId();
+    const openshiftId = newClusterId();
+    const timing = { telemetryCheckSeconds: [7_200, 14_400], driftCheckSeconds: 43_200 };
+    await h.startRun(clusterId, { displayName: 'carried', maxHistoryEvents: 60, afterInstall: timing });
+    await h.lifecycle.setOpenshiftClusterId(clusterId, openshiftId);
+    await h.lifecycle.setConsoleUrl(clusterId, CONSOLE);
+    await h.lifecycle.markInstalled(clusterId);
+    const held = await settled(clusterId, (s) => s.telemetry?.status === 'waiting', 'the watch');
+    // Renames grow the history past 60 events: the run continues as new while the checks wait.
+    for (let i = 1; i <= 8; i++) await h.lifecycle.renameCluster(clusterId, `carried-${i}`);
+    const carried = await settled(clusterId, (s) => s.continuedAsNew >= 1 && s.applied.display_name === 'carried-8', 'the hand-over');
+    assert.deepEqual([carried.telemetry?.since, carried.telemetry?.nextCheckAt], [held.telemetry?.since, held.telemetry?.nextCheckAt]);
+    assert.equal(carried.drift?.nextCheckAt, held.drift?.nextCheckAt);
+    await h.admin.reportTelemetry({ external_cluster_id: openshiftId });
+    await skip(HOUR + 60); // past the default 1 h: the run's own timing says 2 h, so no check yet
+    assert.equal((await settled(clusterId)).telemetry?.checks, 0);
+    await skip(HOUR);
+    const ok = await eventually(() => state(clusterId), (s) => s.telemetry?.status === 'ok', { what: 'ok after the hand-over' });
+    assert.equal(ok.telemetry?.checks, 1);
+    await h.lifecycle.deleteCluster(clusterId);
+  });
+});
+
 describe('deletion of an installed cluster AMS never reserved for [time-skipping server]', () => {
   it('garbage collection while AMS was down the whole install: the cluster gets its Active subscription, left untouched', async () => {
     const clusterId = newClusterId();
