@@ -4,12 +4,15 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { latestFirstDrift } from '../workflows/after-install.js';
 import { AFTER_INSTALL_DEFAULTS, type ClusterStateView } from '../workflows/definitions.js';
 import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 const CONSOLE = 'https://console-openshift-console.apps.after.example.com';
 const SUBSCRIPTION = '/api/accounts_mgmt/v1/subscriptions/:id';
 const HOUR = 3_600;
+/** Past the first drift check, whatever its spread. */
+const FIRST_DRIFT = latestFirstDrift(AFTER_INSTALL_DEFAULTS) + 60;
 
 let h: LifecycleHarness;
 before(async () => {
@@ -60,7 +63,7 @@ describe('telemetry watch after Active [time-skipping server]', () => {
     assert.deepEqual(ok.scheduled.map((w) => w.kind), ['drift'], 'the watch is over');
     assert.equal(await telemetryAttribute(clusterId), 'ok');
     const gets = (await requests(clusterId, 'GET')).length;
-    await skip(20 * HOUR); // past the 24 h check the watch no longer makes, and the daily drift check
+    await skip(21 * HOUR); // past the 24 h check the watch no longer makes, and the daily drift check
     const later = await eventually(() => state(clusterId), (s) => s.drift?.lastCheckedAt !== undefined, { what: 'the drift check' });
     assert.equal(later.telemetry?.checks, 2, 'no telemetry check after ok');
     assert.equal((await requests(clusterId, 'GET')).length, gets + 1, "the drift check's one GET, nothing else");
@@ -122,7 +125,7 @@ describe('drift check [time-skipping server]', () => {
     const wrongId = newClusterId();
     await h.ams.patchSubscription(subscriptionId, { external_cluster_id: wrongId });
     const patches = (await requests(clusterId, 'PATCH')).length;
-    await skip(AFTER_INSTALL_DEFAULTS.driftCheckSeconds + 60);
+    await skip(FIRST_DRIFT);
     const repaired = await settled(clusterId, (s) => (s.drift?.findings.filter((f) => f.kind === 'repaired').length ?? 0) === 3, 'three repairs');
     const sub = await h.ams.getSubscription(subscriptionId);
     assert.deepEqual([sub.display_name, sub.console_url, sub.external_cluster_id, sub.status], ['after', CONSOLE, openshiftId, 'Active']);
@@ -142,7 +145,7 @@ describe('drift check [time-skipping server]', () => {
     await h.admin.advanceClock(2 * 86_400); // the emulator's clock: no telemetry for two days
     assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale');
     const patches = (await requests(clusterId, 'PATCH')).length;
-    await skip(AFTER_INSTALL_DEFAULTS.driftCheckSeconds + 60);
+    await skip(FIRST_DRIFT);
     const seen = await eventually(() => state(clusterId), (s) => s.drift?.findings.some((f) => f.kind === 'status') ?? false, { what: 'the report' });
     assert.deepEqual(seen.drift?.findings.filter((f) => f.kind === 'status').map((f) => [f.before, f.found]), [['Active', 'Stale']]);
     assert.equal((await h.ams.getSubscription(subscriptionId)).status, 'Stale');
@@ -158,7 +161,7 @@ describe('drift check [time-skipping server]', () => {
     await h.lifecycle.setOpenshiftClusterId(clusterId, openshiftId);
     await settled(clusterId, (s) => s.applied.external_cluster_id === openshiftId);
     await h.ams.deleteSubscription(subscriptionId); // behind the run's back
-    await skip(AFTER_INSTALL_DEFAULTS.driftCheckSeconds + 60);
+    await skip(FIRST_DRIFT);
     const again = await settled(clusterId, (s) => s.subscriptionId !== undefined && s.subscriptionId !== subscriptionId, 'a new subscription');
     const sub = await h.ams.getSubscription(again.subscriptionId!);
     assert.deepEqual([sub.status, sub.display_name, sub.external_cluster_id, sub.cluster_id], ['Reserved', 'vanishing', openshiftId, clusterId]);
@@ -174,7 +177,7 @@ describe('drift check [time-skipping server]', () => {
     const { subscriptionId } = await installed(clusterId);
     await h.admin.addFault({ kind: 'outage', route: SUBSCRIPTION, method: 'GET' });
     await h.ams.patchSubscription(subscriptionId, { display_name: 'drifted' }).catch(() => undefined);
-    await skip(AFTER_INSTALL_DEFAULTS.driftCheckSeconds + 60);
+    await skip(FIRST_DRIFT);
     await eventually(() => state(clusterId), (s) => s.failures > 0 && s.lastError?.operation === 'get', { what: 'the failing check' });
     await h.admin.clearFaults();
     await skip(700); // past the longest backoff

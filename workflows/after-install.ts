@@ -19,6 +19,12 @@ export const INSTALLER_FIELDS: SubscriptionField[] = ['display_name', 'external_
 
 export const DRIFT_FINDINGS_KEPT = 10;
 
+/** The first drift check comes at the interval ±10 %. */
+export const DRIFT_SPREAD = 0.1;
+
+/** The latest the first drift check of a run can come, in seconds after the subscription was recorded. */
+export const latestFirstDrift = (timing: AfterInstallTiming): number => Math.ceil(timing.driftCheckSeconds * (1 + DRIFT_SPREAD));
+
 /** The most checks a watch makes, and the longest delay: keeps a bad argument from becoming an endless or invalid timer. */
 const MAX_TELEMETRY_CHECKS = 10;
 const MAX_DELAY_SECONDS = 365 * 86_400;
@@ -59,7 +65,7 @@ export function scheduleChecks(state: ClusterState, now: string, timing: AfterIn
   if (state.subscriptionId === undefined) return vanished;
   // The first drift check is spread ±10 % (jitter in [0, 1)), so clusters registered
   // together (a bulk adoption) do not all read AMS at the same minute every day.
-  const firstDrift = Math.round(timing.driftCheckSeconds * (0.9 + 0.2 * jitter));
+  const firstDrift = Math.round(timing.driftCheckSeconds * (1 - DRIFT_SPREAD + 2 * DRIFT_SPREAD * jitter));
   state.drift ??= { nextCheckAt: plusSeconds(now, firstDrift), findings: [] };
   const id = state.applied.external_cluster_id;
   const first = timing.telemetryCheckSeconds[0];

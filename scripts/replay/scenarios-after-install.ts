@@ -4,10 +4,13 @@
 import assert from 'node:assert/strict';
 import { RegistrationPendingError } from '../../client/index.js';
 import { eventually, newClusterId, type LifecycleHarness } from '../../test/helpers/lifecycle-harness.js';
+import { latestFirstDrift } from '../../workflows/after-install.js';
+import { AFTER_INSTALL_DEFAULTS } from '../../workflows/definitions.js';
 import type { Scenario } from './scenarios.js';
 import { CONSOLE, CREATE, deleteAndExpect, register, settledOn } from './steps.js';
 
-const DAY_MS = 86_400_000;
+/** Past a run's first drift check, whatever its spread. */
+const FIRST_DRIFT_MS = (latestFirstDrift(AFTER_INSTALL_DEFAULTS) + 60) * 1000;
 
 async function installed(h: LifecycleHarness, clusterId: string, name: string, openshiftId = newClusterId()) {
   const { subscriptionId } = await register(h, clusterId, name);
@@ -51,7 +54,7 @@ export const AFTER_INSTALL_SCENARIOS: Scenario[] = [
       const { subscriptionId } = await register(h, clusterId, 'drift');
       await settledOn(h, clusterId, 'drift');
       await h.ams.patchSubscription(subscriptionId, { display_name: 'renamed-in-ocm' });
-      await h.env.sleep(DAY_MS + 60_000);
+      await h.env.sleep(FIRST_DRIFT_MS);
       await eventually(() => h.lifecycle.getClusterState(clusterId), (s) => s.drift?.findings.length === 1 && s.pending.length === 0, { what: 'the repair' });
       assert.equal((await h.ams.getSubscription(subscriptionId)).display_name, 'drift');
       await deleteAndExpect(h, clusterId, 'user', 'deleted');
@@ -64,7 +67,7 @@ export const AFTER_INSTALL_SCENARIOS: Scenario[] = [
       const { subscriptionId } = await register(h, clusterId, 'vanish');
       await settledOn(h, clusterId, 'vanish');
       await h.ams.deleteSubscription(subscriptionId);
-      await h.env.sleep(DAY_MS + 60_000);
+      await h.env.sleep(FIRST_DRIFT_MS);
       const again = await eventually(
         () => h.lifecycle.getClusterState(clusterId),
         (s) => s.subscriptionId !== undefined && s.subscriptionId !== subscriptionId && s.pending.length === 0,
