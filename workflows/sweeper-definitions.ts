@@ -87,8 +87,21 @@ export interface GroupMember {
   status: string;
 }
 
+/** What a sweep gathers as it goes, and answers at the end: counts and capped lists. */
+interface SweepFindings {
+  counts: SweepCounts;
+  leaked: SweepFinding[];
+  duplicates: SweepFinding[];
+  runsWithoutSubscription: SweepFinding[];
+  /** False when the server cannot list runs (the Java time-skipping test server). */
+  openRunsChecked: boolean;
+  /** A list was cut at maxListed entries. */
+  truncated: boolean;
+  continuedAsNew: number;
+}
+
 /** Everything a run carries to the next: small (cursors, counts, capped lists). */
-export interface SweepProgress {
+export interface SweepProgress extends SweepFindings {
   stage: 'subscriptions' | 'runs';
   startedAt: string;
   /** Keyset cursor: pages are ordered by cluster_id, id, so a cluster's subscriptions are adjacent. */
@@ -97,29 +110,13 @@ export interface SweepProgress {
   group?: { clusterId: string; size: number; members: GroupMember[] };
   /** Visibility page token of the open-runs stage (base64). */
   runsPageToken?: string;
-  counts: SweepCounts;
-  leaked: SweepFinding[];
-  duplicates: SweepFinding[];
-  runsWithoutSubscription: SweepFinding[];
-  /** False when the server cannot list runs (the Java time-skipping test server). */
-  openRunsChecked: boolean;
-  truncated: boolean;
-  continuedAsNew: number;
 }
 
-export interface SweepResult {
+export interface SweepResult extends SweepFindings {
   result: SweepOutcome;
   deleteLeaked: boolean;
   startedAt: string;
   finishedAt: string;
-  counts: SweepCounts;
-  leaked: SweepFinding[];
-  duplicates: SweepFinding[];
-  runsWithoutSubscription: SweepFinding[];
-  openRunsChecked: boolean;
-  /** A list was cut at maxListed entries. */
-  truncated: boolean;
-  continuedAsNew: number;
 }
 
 /** The progress so far, while the run goes on (the Queries tab). */
