@@ -20,6 +20,7 @@ import { passed, type ChaosSummary } from './report.js';
 import { listRuns, runReader } from './runs.js';
 import { logFilesIn, scanForSecrets } from './secrets.js';
 import { startDevTemporal, type ChaosTemporal, type TemporalKind } from './temporal.js';
+import { sweepProblems } from './sweep.js';
 import { tally, verify, waitUntilSettled, type Owner, type Verification } from './verify.js';
 
 export interface ChaosOptions {
@@ -37,6 +38,9 @@ export interface ChaosOptions {
   /** For the production-shaped cluster: starts it in the data folder. */
   startCluster?: (dataDir: string, log: (line: string) => void) => Promise<ChaosTemporal>;
 }
+
+/** One report-only sweep over the settled state: a few pages and one listing of runs. */
+const SWEEP_TIMEOUT_MS = 120_000;
 
 export const CHAOS_DEFAULTS = { clusters: 50, durationSeconds: 60, settleTimeoutSeconds: 600, workers: 2, amsTimeoutMs: 3_000 } as const;
 
@@ -138,6 +142,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       owners: emulatorOwners(),
       unplannedExits: [...exits.unplanned],
     });
+    verification.general.push(...(await sweepProblems(client, taskQueue, SWEEP_TIMEOUT_MS)));
     for (const v of verification.verdicts.filter((v) => v.problems.length > 0).slice(0, 20)) {
       const entries = await emulator.admin.requests({ cluster_id: v.life.clusterId });
       v.requests = entries.map((e) => `${e.time} ${e.method} ${e.path} → ${e.status} ${e.outcome}${e.faults ? ` [${e.faults.join(',')}]` : ''} ${e.duration_ms} ms`);

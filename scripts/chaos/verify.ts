@@ -23,6 +23,7 @@ export const MUST_BE_ZERO = [
   'runs stuck',
   'installer calls failed',
   'unplanned process exits',
+  'sweeper findings',
 ] as const;
 export type Count = (typeof MUST_BE_ZERO)[number];
 
