@@ -1,11 +1,11 @@
 // Opens a Temporal client from the same environment variables the worker reads.
 import { Client, Connection } from '@temporalio/client';
 import { loadTemporalConfig, type TemporalConfig } from '../worker/config.js';
-import { ClusterLifecycleClient } from './cluster-client.js';
+import { ClusterLifecycleClient, type ClusterLifecycleClientOptions } from './cluster-client.js';
 
 export async function connectLifecycleClient(
   config: TemporalConfig = loadTemporalConfig(),
-  options: { registrationWaitSeconds?: number; callTimeoutMs?: number; connectTimeout?: string } = {},
+  options: Pick<ClusterLifecycleClientOptions, 'registrationWaitSeconds' | 'callTimeoutMs' | 'afterInstall'> & { connectTimeout?: string } = {},
 ): Promise<{ lifecycle: ClusterLifecycleClient; client: Client; close: () => Promise<void> }> {
   const { connectTimeout, ...clientOptions } = options;
   const connection = await Connection.connect({ address: config.address, apiKey: config.apiKey, tls: config.tls, connectTimeout });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { connectLifecycleClient } from '../client/index.js';
 import { latestFirstDrift } from '../workflows/after-install.js';
 import { AFTER_INSTALL_DEFAULTS, type ClusterStateView } from '../workflows/definitions.js';
 import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
@@ -264,19 +265,23 @@ async function currentDetails(clusterId: string): Promise<string> {
 
 describe('the Web UI queries that find clusters needing attention [dev server]', () => {
   let dev: LifecycleHarness;
+  let installer: Awaited<ReturnType<typeof connectLifecycleClient>>;
   before(async () => {
-    // Real time on the real server: checks seconds apart instead of hours.
-    dev = await startLifecycleHarness({ server: 'dev', afterInstall: { telemetryCheckSeconds: [1, 2], driftCheckSeconds: 3_600 } });
+    dev = await startLifecycleHarness({ server: 'dev' });
+    // The installer's way in, with real time on the real server: checks seconds apart instead of hours.
+    const config = { address: dev.env.address, namespace: dev.env.namespace ?? 'default', taskQueue: dev.taskQueue };
+    installer = await connectLifecycleClient(config, { afterInstall: { telemetryCheckSeconds: [1, 2], driftCheckSeconds: 3_600 } });
   });
   after(async () => {
+    await installer?.close();
     await dev?.close();
   });
 
-  it("TelemetryStatus = 'missing' and = 'duplicate' each list exactly their cluster", async () => {
+  it("TelemetryStatus = 'missing' and = 'duplicate' each list exactly their cluster (timing set through connectLifecycleClient)", async () => {
     const install = async (clusterId: string, openshiftId: string) => {
-      await dev.lifecycle.registerCluster({ clusterId, displayName: 'ui', accountUsername: 'alice' });
-      await dev.lifecycle.setOpenshiftClusterId(clusterId, openshiftId);
-      await dev.lifecycle.markInstalled(clusterId);
+      await installer.lifecycle.registerCluster({ clusterId, displayName: 'ui', accountUsername: 'alice' });
+      await installer.lifecycle.setOpenshiftClusterId(clusterId, openshiftId);
+      await installer.lifecycle.markInstalled(clusterId);
     };
     const silent = newClusterId();
     const duplicated = newClusterId();

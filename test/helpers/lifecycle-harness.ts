@@ -11,7 +11,7 @@ import type { clusterSubscription } from '../../workflows/index.js';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAmsClient, type AmsClientOptions } from '../../ams/index.js';
 import type { AmsClient } from '../../ams/types.js';
-import { ClusterLifecycleClient, type ClusterLifecycleClientOptions } from '../../client/index.js';
+import { ClusterLifecycleClient } from '../../client/index.js';
 import { EmulatorAdmin } from '../../emulator/admin-client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 import { bundleWorkflows, createClusterWorker } from '../../worker/create-worker.js';
@@ -50,8 +50,6 @@ export interface HarnessOptions {
   registrationWaitSeconds?: number;
   /** Deadline of one client call (the library's callTimeoutMs). */
   callTimeoutMs?: number;
-  /** Timing of the checks after the install for runs this harness registers (the library's option). */
-  afterInstall?: ClusterLifecycleClientOptions['afterInstall'];
 }
 
 export interface LifecycleHarness {
@@ -137,7 +135,6 @@ export async function startLifecycleHarness(options: HarnessOptions = {}): Promi
       taskQueue,
       registrationWaitSeconds: options.registrationWaitSeconds ?? 10,
       ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
-      ...(options.afterInstall === undefined ? {} : { afterInstall: options.afterInstall }),
     }),
     taskQueue,
     startWorker,
