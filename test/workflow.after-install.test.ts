@@ -173,6 +173,21 @@ describe('drift check [time-skipping server]', () => {
     await h.lifecycle.deleteCluster(clusterId);
   });
 
+  it('an installed cluster whose subscription vanished: reserved again, Active again, and its telemetry watch starts over', async () => {
+    const clusterId = newClusterId();
+    const { subscriptionId, openshiftId } = await installed(clusterId);
+    await skip(HOUR + 60);
+    await eventually(() => state(clusterId), (s) => s.telemetry?.checks === 1, { what: 'the first check' });
+    await h.ams.deleteSubscription(subscriptionId);
+    await skip(5 * HOUR); // the 6 h telemetry check finds it gone
+    const again = await settled(clusterId, (s) => s.subscriptionId !== subscriptionId && s.telemetry?.checks === 0, 'reserved again, watched again');
+    const sub = await h.ams.getSubscription(again.subscriptionId!);
+    assert.deepEqual([sub.status, sub.external_cluster_id, sub.console_url], ['Active', openshiftId, CONSOLE]);
+    assert.deepEqual(again.drift?.findings.map((f) => f.kind), ['recreated']);
+    assert.equal(await telemetryAttribute(clusterId), 'waiting', 'the new watch (the old one was unset with its subscription)');
+    await h.lifecycle.deleteCluster(clusterId);
+  });
+
   it('an AMS outage at check time: the check is retried with backoff and done once AMS answers', async () => {
     const clusterId = newClusterId();
     const { subscriptionId } = await installed(clusterId);
