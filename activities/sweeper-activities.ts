@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { searchString } from '../ams/http-client.js';
 import type { AmsClient } from '../ams/types.js';
 import { searchAttributes, workflowIdForCluster } from '../workflows/definitions.js';
 import {
@@ -27,18 +28,16 @@ export interface SweeperActivityDeps {
   namespace: string;
 }
 
-/** A single-quoted literal of AMS's search language. */
-const quoted = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * The next page after `after` in (cluster_id, id) order: a keyset cursor rather than a
  * page number, so leaks deleted meanwhile never shift later items out of sight.
  */
 export function pageSearch(after?: { clusterId: string; subscriptionId: string }): string {
-  const base = `plan.id = ${quoted(ASSISTED_INSTALL_PLAN_ID)} and cluster_id is not null`;
+  const base = `plan.id = ${searchString(ASSISTED_INSTALL_PLAN_ID)} and cluster_id is not null`;
   if (!after) return base;
-  const c = quoted(after.clusterId);
-  return `${base} and (cluster_id > ${c} or (cluster_id = ${c} and id > ${quoted(after.subscriptionId)}))`;
+  const c = searchString(after.clusterId);
+  return `${base} and (cluster_id > ${c} or (cluster_id = ${c} and id > ${searchString(after.subscriptionId)}))`;
 }
 
 /** Cluster runs still open; their Phase and AmsSubscriptionId come along. */
@@ -172,7 +171,7 @@ export function createSweeperActivities({ ams, client, namespace }: SweeperActiv
       const attempt = currentAttempt();
       try {
         const list = await ams.listSubscriptions(
-          { search: `id in (${input.subscriptionIds.map(quoted).join(', ')})`, page: 1, size: input.subscriptionIds.length },
+          { search: `id in (${input.subscriptionIds.map(searchString).join(', ')})`, page: 1, size: input.subscriptionIds.length },
           attempt.call(),
         );
         return list.items.map((s) => s.id);

@@ -8,6 +8,7 @@ import { connectLifecycleClient } from '../client/index.js';
 import { latestFirstDrift } from '../workflows/after-install.js';
 import { AFTER_INSTALL_DEFAULTS, type ClusterStateView } from '../workflows/definitions.js';
 import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import { currentDetails } from './helpers/sweeper-plant.js';
 
 const CONSOLE = 'https://console-openshift-console.apps.after.example.com';
 const SUBSCRIPTION = '/api/accounts_mgmt/v1/subscriptions/:id';
@@ -80,7 +81,7 @@ describe('telemetry watch after Active [time-skipping server]', () => {
     assert.equal(await telemetryAttribute(clusterId), 'missing');
     const { raw } = await h.lifecycle.handle(clusterId).describe();
     assert.ok(raw.workflowExecutionInfo, 'described');
-    const details = await currentDetails(clusterId);
+    const details = await currentDetails(h.lifecycle.handle(clusterId));
     assert.match(details, /\*\*Telemetry:\*\* missing/);
     await h.lifecycle.deleteCluster(clusterId);
   });
@@ -96,7 +97,7 @@ describe('telemetry watch after Active [time-skipping server]', () => {
     assert.deepEqual(dup.telemetry?.duplicates, [unsubscribed.id]);
     assert.notEqual(unsubscribed.id, subscriptionId);
     assert.equal(await telemetryAttribute(clusterId), 'duplicate');
-    assert.match(await currentDetails(clusterId), new RegExp(`unsubscribed duplicate.*${unsubscribed.id}`));
+    assert.match(await currentDetails(h.lifecycle.handle(clusterId)), new RegExp(`unsubscribed duplicate.*${unsubscribed.id}`));
     await h.lifecycle.deleteCluster(clusterId);
   });
 
@@ -136,7 +137,7 @@ describe('drift check [time-skipping server]', () => {
     );
     // Our three PATCHes plus the three made behind its back.
     assert.equal((await requests(clusterId, 'PATCH')).length, patches + 3);
-    assert.match(await currentDetails(clusterId), /\*\*Drift found:\*\* 3/);
+    assert.match(await currentDetails(h.lifecycle.handle(clusterId)), /\*\*Drift found:\*\* 3/);
     await h.lifecycle.deleteCluster(clusterId);
   });
 
@@ -169,7 +170,7 @@ describe('drift check [time-skipping server]', () => {
     assert.deepEqual(again.drift?.findings.map((f) => [f.kind, f.found]), [['recreated', subscriptionId]]);
     const described = await h.lifecycle.handle(clusterId).describe();
     assert.equal(described.searchAttributes.AmsSubscriptionId?.[0], again.subscriptionId);
-    assert.match(await currentDetails(clusterId), /vanished from AMS/);
+    assert.match(await currentDetails(h.lifecycle.handle(clusterId)), /vanished from AMS/);
     await h.lifecycle.deleteCluster(clusterId);
   });
 
@@ -272,11 +273,6 @@ describe('deletion of an installed cluster AMS never reserved for [time-skipping
   });
 });
 
-/** The run's current details (Markdown), as the Web UI shows them. */
-async function currentDetails(clusterId: string): Promise<string> {
-  const meta = await h.lifecycle.handle(clusterId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-  return meta.currentDetails ?? '';
-}
 
 describe('the Web UI queries that find clusters needing attention [dev server]', () => {
   let dev: LifecycleHarness;

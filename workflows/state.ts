@@ -118,7 +118,7 @@ export function pendingWork(state: ClusterState): PendingWork[] {
 
 /** Owed AMS work first; then (rules 3) the next check after the install, held until its time. */
 export function nextWork(state: ClusterState): PendingWork | undefined {
-  return pendingWork(state)[0] ?? (afterInstall(state) ? scheduledChecks(state)[0] : undefined);
+  return pendingWork(state)[0] ?? scheduledChecks(state)[0]; // none before rules 3
 }
 
 // ---- installer events ----
