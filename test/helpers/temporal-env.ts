@@ -18,11 +18,28 @@ function tool(name: string): string {
   return path;
 }
 
+/**
+ * The SDK gives a server 5 s to come up; on a loaded 2-core machine a JVM or the dev
+ * server sometimes needs longer, so a start that timed out is tried again (twice),
+ * never any other failure.
+ */
+export async function startPatiently(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test(String((error as Error)?.message))) throw error;
+    }
+  }
+}
+
 /** The Java time-skipping test server: timers and retry backoffs skip ahead. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
-  });
+  const env = await startPatiently(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
+    }),
+  );
   // The test server knows no custom search attributes until they are added.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -33,19 +50,9 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/**
- * The Temporal CLI dev server (real visibility: search attributes, list queries). The SDK
- * gives it 5 s to come up; on a loaded 2-core machine it sometimes needs longer, so a
- * start that timed out is tried again (twice), never any other failure.
- */
-export async function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createDevServer(options);
-    } catch (error) {
-      if (attempt >= 3 || !/did not start within/.test(String((error as Error)?.message))) throw error;
-    }
-  }
+/** The Temporal CLI dev server (real visibility: search attributes, list queries). */
+export function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+  return startPatiently(() => createDevServer(options));
 }
 
 function createDevServer(options: { dbFilename?: string; uiPort?: number }): Promise<TestWorkflowEnvironment> {
