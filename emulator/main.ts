@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
+import { prettyWhenTerminal } from '../worker/pretty-log.js';
 import { startEmulator, type RunningEmulator } from './index.js';
 
 export interface EmulatorCommandOptions {
@@ -54,7 +55,7 @@ export async function runEmulatorCommand(
     ...(opts.tokenTtl !== undefined ? { tokenTtlSeconds: opts.tokenTtl } : {}),
     ...(opts.staleAfter !== undefined ? { staleAfterSeconds: opts.staleAfter } : {}),
     ...(opts.archiveAfter !== undefined ? { archiveAfterSeconds: opts.archiveAfter } : {}),
-    logger: level === 'silent' ? false : pino({ level, base: undefined }, pino.destination(2)),
+    logger: level === 'silent' ? false : pino({ level, base: undefined }, (await prettyWhenTerminal(process.stderr)) ?? pino.destination(2)),
   });
   print(describe(emu, opts.data));
   if (opts.handleSignals ?? true) {

@@ -1,6 +1,7 @@
 // Production entry point: `node dist/worker/main.js` (or `npm run worker` in development).
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { prettyWhenTerminal } from './pretty-log.js';
 import { runWorker } from './run-worker.js';
 
 let config: WorkerConfig;
@@ -11,7 +12,7 @@ try {
   console.error(`ams-lifecycle worker: configuration error: ${error.message}`);
   process.exit(2);
 }
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, await prettyWhenTerminal(process.stdout));
 try {
   await runWorker(config, logger);
 } catch (error) {

@@ -2,13 +2,8 @@
 // terminal, JSON lines otherwise.
 import type { Logger } from 'pino';
 import { createLogger } from '../../worker/logger.js';
+import { prettyWhenTerminal } from '../../worker/pretty-log.js';
 
 export async function createDevLogger(level: string): Promise<Logger> {
-  if (!process.stdout.isTTY) return createLogger(level);
-  try {
-    const { default: pretty } = await import('pino-pretty');
-    return createLogger(level, pretty({ colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
-  } catch {
-    return createLogger(level); // pino-pretty is a dev dependency; JSON works without it
-  }
+  return createLogger(level, await prettyWhenTerminal(process.stdout));
 }
