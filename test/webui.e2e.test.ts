@@ -2,7 +2,7 @@
 // browser: dev server + Web UI, AMS emulator, worker and client library, all real;
 // Debian's Chromium (playwright-core) searches runs by our search attributes, opens
 // a run and reads its search attributes, summary, current details, activity and
-// timer summaries and its query. Screenshots go to test-results/webui/.
+// timer summaries and its query. Screenshots go to test-results/webui/node-<version>/.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,8 @@ import { eventually, newClusterId } from './helpers/lifecycle-harness.js';
 import { WebUi } from './helpers/webui-browser.js';
 import { startWebUiStack, type WebUiStack } from './helpers/webui-stack.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../test-results/webui/', import.meta.url));
+// One folder per Node version: npm test runs this on two versions at once.
+const SCREENSHOTS = fileURLToPath(new URL(`../test-results/webui/node-${process.version}/`, import.meta.url));
 
 // A cluster that went all the way: renamed, installed, Active in AMS.
 const installed = {
