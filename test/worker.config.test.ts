@@ -41,6 +41,13 @@ describe('worker configuration', () => {
     ['unreadable secret file', { AMS_URL: base.AMS_URL, AMS_CLIENT_ID: 'x', AMS_CLIENT_SECRET_FILE: '/nope/secret' }, /^AMS_CLIENT_SECRET_FILE: cannot read file/],
     ['bad log level', { ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be a pino level/],
     ['missing bundle', { ...base, WORKFLOW_BUNDLE_PATH: '/nope/bundle.js' }, /^WORKFLOW_BUNDLE_PATH: cannot read file/],
+    ['a deployment name without a build id', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams-lifecycle' }, /^TEMPORAL_WORKER_BUILD_ID: is required with TEMPORAL_WORKER_DEPLOYMENT_NAME/],
+    ['a build id without a deployment name', { ...base, TEMPORAL_WORKER_BUILD_ID: 'v42' }, /^TEMPORAL_WORKER_DEPLOYMENT_NAME: is required with TEMPORAL_WORKER_BUILD_ID/],
+    ['a deployment name with a dot', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams.lifecycle', TEMPORAL_WORKER_BUILD_ID: 'v1' }, /^TEMPORAL_WORKER_DEPLOYMENT_NAME: must not contain '\.' or ':' .*\(got 'ams\.lifecycle'\)/],
+    ['a deployment name with a colon', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams:lifecycle', TEMPORAL_WORKER_BUILD_ID: 'v1' }, /^TEMPORAL_WORKER_DEPLOYMENT_NAME: must not contain/],
+    ['a build id with a space', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams-lifecycle', TEMPORAL_WORKER_BUILD_ID: 'v1 rc' }, /^TEMPORAL_WORKER_BUILD_ID: must be one build id without white space/],
+    ['a reserved build id', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams-lifecycle', TEMPORAL_WORKER_BUILD_ID: '__unversioned__' }, /^TEMPORAL_WORKER_BUILD_ID: must not start with '__'/],
+    ['a build id over 255 characters', { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams-lifecycle', TEMPORAL_WORKER_BUILD_ID: 'x'.repeat(256) }, /^TEMPORAL_WORKER_BUILD_ID: must be at most 255 characters/],
   ];
   for (const [name, env, message] of bad) {
     it(`refuses ${name}, naming the variable`, () => {
@@ -65,6 +72,12 @@ describe('worker configuration', () => {
         JSON.stringify(env),
       );
     }
+  });
+
+  it('is unversioned unless both versioning variables are set; then the worker is that version', () => {
+    assert.equal(loadWorkerConfig(base).deployment, undefined);
+    const env = { ...base, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ams-lifecycle', TEMPORAL_WORKER_BUILD_ID: '1.4.2+g3f9c2e1' };
+    assert.deepEqual(loadWorkerConfig(env).deployment, { deploymentName: 'ams-lifecycle', buildId: '1.4.2+g3f9c2e1' });
   });
 
   it('an API key implies TLS (Temporal Cloud)', () => {

@@ -40,6 +40,11 @@ export const CONFIG_VARIABLES = {
     default: String(AMS_CLIENT_DEFAULTS.maxRetryAfterSeconds),
     doc: `Longest wait honoured from an AMS Retry-After, in seconds (longer ones are cut to this; at most ${MAX_RETRY_AFTER_CAP_SECONDS})`,
   },
+  TEMPORAL_WORKER_DEPLOYMENT_NAME: {
+    default: '',
+    doc: 'Worker Deployment Versioning: the deployment (e.g. ams-lifecycle); with TEMPORAL_WORKER_BUILD_ID. Unset: unversioned. See deploy/README.md',
+  },
+  TEMPORAL_WORKER_BUILD_ID: { default: '', doc: "This worker's build within the deployment (e.g. the image tag or git commit); with TEMPORAL_WORKER_DEPLOYMENT_NAME" },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: `Activities one worker runs at once (at most ${MAX_CONCURRENT_ACTIVITIES})` },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
   LOG_LEVEL: { default: 'info', doc: "pino level: trace, debug, info, warn, error, fatal, silent (the SDK's own logs follow it)" },
@@ -55,8 +60,16 @@ export interface TemporalConfig {
   tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | true;
 }
 
+/** Worker Deployment Versioning: which version of which deployment this worker is. */
+export interface WorkerDeploymentVersion {
+  deploymentName: string;
+  buildId: string;
+}
+
 export interface WorkerConfig {
   temporal: TemporalConfig;
+  /** Absent: the worker is unversioned (as before versioning). */
+  deployment?: WorkerDeploymentVersion;
   ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number; maxRetryAfterSeconds: number };
   maxConcurrentActivities: number;
   workflowBundlePath?: string;
@@ -81,6 +94,17 @@ const hostPort = z
 const taskQueueName = z
   .string()
   .regex(/^(?!\s)[^\x00-\x1f\x7f]*(?<!\s)$/, 'must not start or end with white space or hold control characters');
+// The server joins the two into one version id and reserves names starting with '__'
+// (__unversioned__); the deployment name must not hold the separators '.' or ':'.
+const versionPart = (what: string, extra: RegExp | undefined) =>
+  z
+    .string()
+    .max(255, 'must be at most 255 characters')
+    .regex(/^[^\s\x00-\x1f\x7f]+$/, `must be one ${what} without white space or control characters`)
+    .refine((v) => !v.startsWith('__'), "must not start with '__' (reserved by Temporal)")
+    .refine((v) => !extra?.test(v), "must not contain '.' or ':' (Temporal joins name and build id with them)");
+const deploymentName = versionPart('name', /[.:]/);
+const buildId = versionPart('build id', undefined);
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an absolute http(s) URL');
 const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number');
 const atMost = (max: number) => positiveInt.refine((v) => Number(v) <= max, `must be at most ${max}`);
@@ -199,12 +223,24 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
   };
 }
 
+/** Both variables or neither: half a version would leave the worker unversioned by mistake. */
+function workerDeployment(env: Env): WorkerDeploymentVersion | undefined {
+  const name = read(env, 'TEMPORAL_WORKER_DEPLOYMENT_NAME', deploymentName);
+  const build = read(env, 'TEMPORAL_WORKER_BUILD_ID', buildId);
+  if (!name && !build) return undefined;
+  if (!build) throw new ConfigError('TEMPORAL_WORKER_BUILD_ID', 'is required with TEMPORAL_WORKER_DEPLOYMENT_NAME (versioned workers need both)');
+  if (!name) throw new ConfigError('TEMPORAL_WORKER_DEPLOYMENT_NAME', 'is required with TEMPORAL_WORKER_BUILD_ID (versioned workers need both)');
+  return { deploymentName: name, buildId: build };
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const amsUrl = readUrl(env, 'AMS_URL');
   if (!amsUrl) throw new ConfigError('AMS_URL', 'is required (the OCM API root, e.g. https://api.openshift.com)');
   const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
+  const deployment = workerDeployment(env);
   return {
     temporal: loadTemporalConfig(env),
+    ...(deployment ? { deployment } : {}),
     ams: {
       baseUrl: amsUrl,
       auth: amsAuth(env),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { AmsClient } from '../ams/types.js';
+import type { WorkerDeploymentVersion } from './config.js';
 import { createSubscriptionActivities, createSweeperActivities } from '../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,6 +23,12 @@ export interface ClusterWorkerOptions {
    * by default one on the worker's own connection (same address, TLS and namespace).
    */
   client?: Client;
+  /**
+   * Worker Deployment Versioning: this worker serves only its version's tasks. Each
+   * workflow type declares its behavior (workflows/index.ts); a type that declares none
+   * is pinned. Absent: unversioned, as before.
+   */
+  deployment?: WorkerDeploymentVersion;
 }
 
 export function createClusterWorker(options: ClusterWorkerOptions): Promise<Worker> {
@@ -39,6 +46,9 @@ export function createClusterWorker(options: ClusterWorkerOptions): Promise<Work
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
+    ...(options.deployment
+      ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
   });
 }
 

@@ -43,10 +43,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       // Bundled here (quietly) unless a pre-built bundle is configured: the SDK's own bundling logs all of webpack's output.
       workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await bundleWorkflows(),
       maxConcurrentActivities: config.maxConcurrentActivities,
+      ...(config.deployment ? { deployment: config.deployment } : {}),
     });
     const done = worker.run().finally(() => connection.close());
     done.catch(() => undefined); // callers watch `done` themselves
-    logger.info({ address, namespace, taskQueue, ams: config.ams.baseUrl }, 'worker started');
+    logger.info({ address, namespace, taskQueue, ams: config.ams.baseUrl, deployment: config.deployment ?? 'unversioned' }, 'worker started');
     return {
       done,
       async stop() {
