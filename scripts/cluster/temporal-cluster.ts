@@ -5,13 +5,12 @@
 // compose's environment, its four services in one process on 127.0.0.1. Binaries,
 // template and schemas come from scripts/setup-tools.sh. All state lives in dataDir:
 // starting again on it finds the schema, the namespace and every run where they were.
-import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions.js';
 import { REPO_ROOT } from '../dev/options.js';
-import { isPortFree } from '../dev/ports.js';
+import { findFreePort, isPortFree } from '../dev/ports.js';
 import { DB_USER, startPostgres, type RunningPostgres } from './postgres.js';
 import { runToEnd, startProcess, type ManagedProcess } from './processes.js';
 
@@ -75,8 +74,8 @@ const PORT_VARIABLES = [
  * One port per service listener, all distinct, kept in dataDir/ports.json: a server
  * that comes back on other membership ports waits ~45 s for the ring to drop the
  * old ones, which its own rows in PostgreSQL still name. The frontend's may be given.
- * New ones are below 32768: Temporal stores membership ports in a SMALLINT column,
- * and the kernel's ephemeral ports start there.
+ * New ones come from findFreePort: below 32768, as Temporal stores membership ports in
+ * a SMALLINT column, and below the kernel's ephemeral ports.
  */
 async function choosePorts(dataDir: string, frontend?: number): Promise<Ports> {
   const file = join(dataDir, 'ports.json');
@@ -90,8 +89,7 @@ async function choosePorts(dataDir: string, frontend?: number): Promise<Ports> {
       if (name === 'FRONTEND_GRPC_PORT' && frontend !== undefined) {
         throw new Error(`port 127.0.0.1:${frontend} is in use: stop what holds it or choose another port`);
       }
-      do port = 10_000 + randomInt(22_768);
-      while (taken.has(port) || !(await isPortFree('127.0.0.1', port)));
+      port = await findFreePort('127.0.0.1', taken);
     }
     ports[name] = port;
     taken.add(port);
