@@ -6,8 +6,9 @@
 #            pre-bundled to dist/workflow-bundle.js, then pruned to production deps
 #   runtime: plain `node dist/worker/main.js` as the unprivileged "node" user
 
-# Node 20: the version the project is developed and tested on (package.json engines).
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node 24, the current LTS: npm test runs the whole suite on this version
+# (scripts/setup-node.sh pins the same one; test/compose.test.ts checks they match).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -224,6 +224,14 @@ describe('worker image', () => {
     assert.match(runtime.at(-1)!, /^CMD \["node", "dist\/worker\/main\.js"\]$/);
   });
 
+  it('runs the Node version npm test proves (scripts/setup-node.sh), one package.json engines admits', () => {
+    const version = /ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-bookworm-slim$/m.exec(dockerfile)?.[1];
+    assert.equal(version, /^NODE24_VERSION=(\S+)$/m.exec(read('scripts/setup-node.sh'))?.[1], 'the image and the second test pass run one Node');
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const lowest = /^>=(\d+)$/.exec(engines)?.[1];
+    assert.ok(lowest && Number(lowest) <= Number(version!.split('.')[0]), `engines '${engines}' admits the image's Node ${version}`);
+  });
+
   it('copies sources that exist and sets WORKFLOW_BUNDLE_PATH to the bundle the build writes', () => {
     for (const line of lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
       const sources = line.split(/\s+/).slice(1, -1);
