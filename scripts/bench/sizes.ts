@@ -1,0 +1,51 @@
+// How big each measurement is: the full sizes for an idle machine, and --quick, the
+// same code paths at tiny sizes (about a minute, the CI smoke).
+export interface BenchSizes {
+  /** 1: one cluster's life; renames sent to one cluster within one second. */
+  burstRenames: number;
+  /** The AMS latency the burst is tried with as well (emulator latency fault). */
+  burstLatencyMs: number;
+  /** 2: clusters changing at once. */
+  latencyConcurrency: number[];
+  /** Samples per level: rounds of that many changes until at least this many. */
+  latencySamples: number;
+  /** 3: lifecycles in flight at once, and how many each level plays (a multiple of it). */
+  throughputConcurrency: number[];
+  lifecyclesPerLane: number;
+  /** 4: open cluster runs the worker's memory is read at; the cache size (undefined: the SDK's default). */
+  openRuns: number[];
+  cacheSize: number | undefined;
+  /** 5: clusters with a pending change while AMS is down, and for how long it is down. */
+  stormClusters: number;
+  outageMs: number;
+  /** Longest wait for any one thing to settle. */
+  settleTimeoutMs: number;
+}
+
+export const FULL_SIZES: BenchSizes = {
+  burstRenames: 100,
+  burstLatencyMs: 200,
+  latencyConcurrency: [1, 10, 100],
+  latencySamples: 100,
+  throughputConcurrency: [10, 50, 200],
+  lifecyclesPerLane: 3,
+  openRuns: [0, 1_000, 10_000],
+  cacheSize: undefined,
+  stormClusters: 1_000,
+  outageMs: 60_000,
+  settleTimeoutMs: 15 * 60_000,
+};
+
+export const QUICK_SIZES: BenchSizes = {
+  burstRenames: 100,
+  burstLatencyMs: 200,
+  latencyConcurrency: [1, 5],
+  latencySamples: 10,
+  throughputConcurrency: [2, 5],
+  lifecyclesPerLane: 2,
+  openRuns: [0, 10, 30],
+  cacheSize: 12,
+  stormClusters: 10,
+  outageMs: 3_000,
+  settleTimeoutMs: 120_000,
+};

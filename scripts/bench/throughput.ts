@@ -1,0 +1,69 @@
+// 3. Throughput: whole lifecycles a second at rising concurrency, next to the same
+// server's ceiling for the trivial workflow (one signal, one no-op activity) at the
+// same concurrency, as a ratio; and what one lifecycle costs the server (workflow
+// tasks, history events, activities), read from the histories. Here a life's calls
+// follow each other at once (the fastest an installer could go).
+import { randomUUID } from 'node:crypto';
+import { mapWithConcurrency } from '../demo/pool.js';
+import { newClusterIds, ACCOUNT } from './clusters.js';
+import { metric, ratio, type Measurement, type Metric } from './measurement.js';
+import type { BenchStack } from './stack.js';
+import { histories, medianWork, round } from './stats.js';
+import { goSignal, TRIVIAL_TASK_QUEUE, type trivialWorkflow } from './trivial-workflow.js';
+
+/** Work units a second, `concurrency` in flight. */
+async function rate(items: readonly string[], concurrency: number, one: (id: string) => Promise<void>): Promise<number> {
+  const startedAt = performance.now();
+  await mapWithConcurrency(items, concurrency, one);
+  return items.length / ((performance.now() - startedAt) / 1000);
+}
+
+async function lifecycle(stack: BenchStack, id: string): Promise<void> {
+  const { lifecycle: l } = stack;
+  await l.registerCluster({ clusterId: id, displayName: `tp-${id.slice(0, 8)}`, accountUsername: ACCOUNT });
+  await l.setOpenshiftClusterId(id, randomUUID());
+  await l.setConsoleUrl(id, `https://console-openshift-console.apps.tp-${id.slice(0, 8)}.example.com`);
+  await l.markInstalled(id);
+  await l.deleteCluster(id);
+  await l.handle(id).result();
+}
+
+async function trivial(stack: BenchStack, id: string): Promise<void> {
+  const handle = await stack.client.workflow.start<typeof trivialWorkflow>('trivialWorkflow', { taskQueue: TRIVIAL_TASK_QUEUE, workflowId: `trivial-${id}` });
+  await handle.signal(goSignal);
+  await handle.result();
+}
+
+export const throughput: Measurement = {
+  id: 'throughput',
+  title: '3. Throughput',
+  async run(stack, sizes, log) {
+    const metrics: Metric[] = [];
+    let lastLives: string[] = [];
+    let lastTrivial: string[] = [];
+    for (const c of sizes.throughputConcurrency) {
+      const lives = newClusterIds(c * sizes.lifecyclesPerLane);
+      const trivials = newClusterIds(lives.length);
+      const lifeRate = await rate(lives, c, (id) => lifecycle(stack, id));
+      const trivialRate = await rate(trivials, c, (id) => trivial(stack, id));
+      log(`bench: throughput: ${c} at once: ${lifeRate.toFixed(1)} lifecycles/s, ${trivialRate.toFixed(1)} trivial/s`);
+      metrics.push(metric(`lifecycles@${c}`, `${c} at once: full lifecycles per second`, '/s', round(lifeRate, 2)));
+      metrics.push(metric(`trivial@${c}`, `${c} at once: trivial workflows per second (ceiling)`, '/s', round(trivialRate, 2)));
+      metrics.push(metric(`share@${c}`, `${c} at once: lifecycles / trivial`, 'x', round(ratio(lifeRate, trivialRate), 3)));
+      [lastLives, lastTrivial] = [lives, trivials];
+    }
+    // What a lifecycle and a trivial run cost the server (a sample of the last level's runs).
+    const lifeWork = medianWork(await histories(stack.client, lastLives.map((id) => stack.lifecycle.handle(id).workflowId), 30));
+    const trivialWork = medianWork(await histories(stack.client, lastTrivial.map((id) => `trivial-${id}`), 30));
+    metrics.push(
+      metric('work.workflowTasks', 'per lifecycle: workflow tasks', 'tasks', lifeWork.workflowTasks),
+      metric('work.events', 'per lifecycle: history events', 'events', lifeWork.events),
+      metric('work.activities', 'per lifecycle: activities', 'activities', lifeWork.activities),
+      metric('work.timers', 'per lifecycle: timers', 'timers', lifeWork.timers),
+      metric('trivialWork.workflowTasks', 'per trivial run: workflow tasks', 'tasks', trivialWork.workflowTasks),
+      metric('trivialWork.events', 'per trivial run: history events', 'events', trivialWork.events),
+      metric('work.eventsRatio', 'history events: lifecycle / trivial', 'x', round(ratio(lifeWork.events, trivialWork.events), 2)),
+    );
+    return metrics;
+  },
+};
