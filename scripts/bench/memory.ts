@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mapWithConcurrency } from '../demo/pool.js';
 import { newClusterIds, PREPARE_CONCURRENCY, registerClusters, terminateRuns, waitFor } from './clusters.js';
 import { metric, ratio, type Measurement, type Metric } from './measurement.js';
-import type { BenchStack } from './stack.js';
+import type { BenchStack, BenchWorker } from './stack.js';
 import { median, round, wakeCost } from './stats.js';
 
 const MiB = 1024 * 1024;
@@ -20,6 +20,31 @@ async function wakeAll(stack: BenchStack, ids: readonly string[], timeoutMs: num
   await mapWithConcurrency(ids, PREPARE_CONCURRENCY, (id) => stack.lifecycle.renameCluster(id, `woken-${id.slice(0, 8)}`));
   const doneAt = await waitFor('every woken run patches AMS', async () => (await stack.emulator.admin.requests({ method: 'PATCH' })).length >= ids.length, timeoutMs, 200);
   return { seconds: (doneAt - startedAt) / 1000 };
+}
+
+/**
+ * Wakes each run alone (the next once its PATCH reached AMS) and reads the cost from its
+ * history; the probe's evictions tell whether the cache had dropped it (then it replayed).
+ */
+async function wakeOneByOne(stack: BenchStack, worker: BenchWorker, ids: readonly string[], timeoutMs: number) {
+  const costs = { replayed: [] as number[], cached: [] as number[], replayedWake: [] as number[], cachedWake: [] as number[], failedTasks: 0 };
+  for (const id of ids) {
+    await stack.lifecycle.renameCluster(id, `alone-${id.slice(0, 8)}`);
+    await waitFor('the woken run patches AMS', async () => (await stack.emulator.admin.requests({ cluster_id: id, method: 'PATCH' })).length > 0, timeoutMs, 20);
+  }
+  const { evictedForRoom = {} } = await worker.stats({ evicted: true });
+  await mapWithConcurrency(ids, 8, async (id) => {
+    const handle = stack.client.workflow.getHandle(stack.lifecycle.handle(id).workflowId);
+    const [{ runId }, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+    const cost = wakeCost(history);
+    if (!cost) return;
+    costs.failedTasks += cost.failedTasks;
+    // Dropped before the task that took the signal completed: that task replayed the history.
+    const replayed = (evictedForRoom[runId] ?? []).some((t) => t < cost.completedAt);
+    (replayed ? costs.replayed : costs.cached).push(cost.taskMs);
+    (replayed ? costs.replayedWake : costs.cachedWake).push(cost.wakeMs);
+  });
+  return costs;
 }
 
 export const memory: Measurement = {
@@ -52,38 +77,25 @@ export const memory: Measurement = {
         metric('perRun.rss', 'RSS per cached run', 'KiB', round((ratio(last.rss - first!.rss, last.cached) * 1024))),
       );
 
-      // Wake them all: the runs the cache dropped are replayed from their histories.
+      // One at a time, the newest runs (still cached) and then the oldest (dropped): what
+      // waking one costs, without load; then all of them at once.
+      const k = Math.max(1, Math.min(SAMPLE, Math.floor(before.maxCachedRuns / 2), Math.floor(opened.length / 2)));
+      const single = await wakeOneByOne(stack, worker, [...opened.slice(-k), ...opened.slice(0, k)], sizes.settleTimeoutMs);
       const { seconds } = await wakeAll(stack, opened, sizes.settleTimeoutMs);
-      const after = await worker.stats({ evicted: true });
+      const after = await worker.stats();
       const droppedBefore = Object.keys(before.evictedForRoom ?? {}).length;
-      const costs = { replayed: [] as number[], cached: [] as number[], replayedWake: [] as number[], cachedWake: [] as number[] };
-      let failedTasks = 0;
-      // The oldest runs (the cache dropped them first) and the newest (most likely still cached).
-      const workflowIds = [...new Set([...opened.slice(0, SAMPLE), ...opened.slice(-SAMPLE)])].map((id) => stack.lifecycle.handle(id).workflowId);
-      await mapWithConcurrency(workflowIds, 8, async (workflowId) => {
-        const handle = stack.client.workflow.getHandle(workflowId);
-        const [{ runId }, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
-        const cost = wakeCost(history);
-        if (!cost) return;
-        failedTasks += cost.failedTasks;
-        // Dropped before the task that took the signal completed: that task replayed the history.
-        const replayed = (after.evictedForRoom?.[runId] ?? []).some((t) => t < cost.completedAt);
-        (replayed ? costs.replayed : costs.cached).push(cost.taskMs);
-        (replayed ? costs.replayedWake : costs.cachedWake).push(cost.wakeMs);
-      });
       const evictedNow = (after.evictions.CACHE_FULL ?? 0) - (before.evictions.CACHE_FULL ?? 0);
       log(`bench: memory: woke ${opened.length} runs in ${seconds.toFixed(1)} s, ${evictedNow} evictions, ${droppedBefore} dropped before`);
       metrics.push(
-        metric('wake.runs', 'woken runs (a rename each, all open runs)', 'runs', opened.length),
-        metric('wake.droppedBefore', 'open runs the cache had dropped before the wake began', 'runs', droppedBefore),
-        metric('wake.sampleReplayed', `sampled woken runs (of ${workflowIds.length}) that replayed`, 'runs', costs.replayed.length),
+        metric('wake.runs', 'woken runs (a rename each, all open runs at once)', 'runs', opened.length),
+        metric('wake.droppedBefore', 'open runs the cache had dropped before the wake', 'runs', droppedBefore),
         metric('wake.evictions', 'evictions while waking (cache full)', 'evictions', evictedNow),
         metric('wake.seconds', 'time until every woken run patched AMS', 's', round(seconds, 2)),
-        metric('wake.task.replayed', 'workflow task of a dropped run (replays its history), median', 'ms', median(costs.replayed)),
-        metric('wake.task.cached', 'workflow task of a cached run, median', 'ms', median(costs.cached)),
-        metric('wake.signal.replayed', 'dropped run: signal → task completed, median', 'ms', median(costs.replayedWake)),
-        metric('wake.signal.cached', 'cached run: signal → task completed, median', 'ms', median(costs.cachedWake)),
-        metric('wake.failedTasks', 'workflow tasks failed or timed out while waking (sample)', 'tasks', failedTasks),
+        metric('wake.task.replayed', 'one dropped run woken: its workflow task (replays the history), median', 'ms', median(single.replayed)),
+        metric('wake.task.cached', 'one cached run woken: its workflow task, median', 'ms', median(single.cached)),
+        metric('wake.signal.replayed', 'one dropped run woken: signal → task completed, median', 'ms', median(single.replayedWake)),
+        metric('wake.signal.cached', 'one cached run woken: signal → task completed, median', 'ms', median(single.cachedWake)),
+        metric('wake.failedTasks', 'workflow tasks failed or timed out, runs woken one at a time', 'tasks', single.failedTasks),
       );
       return metrics;
     } finally {
