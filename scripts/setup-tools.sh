@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers the project runs against into tools/ (git-ignored):
-#   tools/bin/temporal              Temporal CLI dev server (Go module proxy)
+#   tools/bin/temporal-dev-server   the dev server of npm start and the tests: scripts/devserver/,
+#                                   the production Temporal server on SQLite plus the Web UI
+#   tools/bin/temporal              Temporal CLI, the operator tool (Go module proxy)
 #   tools/bin/temporal-test-server  Java time-skipping test server (Maven Central)
 #   tools/bin/ocm                   official OCM CLI, for the emulator's compatibility test
 #   tools/bin/temporal-server       Temporal server, its SQL schema tool (temporal-sql-tool),
@@ -8,8 +10,8 @@
 #                                   PostgreSQL: the production-shaped cluster (scripts/cluster/)
 #   Go modules of test/ocm-sdk-go   official OCM Go SDK at both versions its test runs
 # Each step is skipped when its version stamp is already there, so re-running is cheap.
-# SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 / SETUP_TEMPORAL_SERVER=0 skip those parts
-# (npm start needs only the CLI).
+# SETUP_TEMPORAL_CLI=0 / SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 /
+# SETUP_TEMPORAL_SERVER=0 skip those parts (npm start needs only the dev server).
 # The Temporal SDK's own binary download is never used: it cannot work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +22,30 @@ mkdir -p "$bin"
 TEMPORAL_CLI_VERSION=v1.5.1
 TEST_SERVER_VERSION=1.38.0
 OCM_CLI_VERSION=v1.0.10
-# Must equal the temporalio/server and temporalio/admin-tools tags in docker-compose.yml
-# (test/compose.test.ts checks it).
-TEMPORAL_SERVER_VERSION=v1.32.1
+# The Temporal server version has one pin: scripts/devserver/go.mod, which builds the dev
+# server; the native cluster's server is built at the same version. docker-compose.yml's
+# server, admin-tools and UI tags must match it (test/versions.test.ts checks them).
+devserver_dir="$root/scripts/devserver"
+TEMPORAL_SERVER_VERSION=$(sed -n 's/^[[:space:]]*go\.temporal\.io\/server \(v[0-9][^[:space:]]*\)$/\1/p' "$devserver_dir/go.mod")
+case "$TEMPORAL_SERVER_VERSION" in
+  v[0-9]*.[0-9]*.[0-9]*) ;;
+  *) echo "setup-tools: scripts/devserver/go.mod must require go.temporal.io/server at one version" >&2; exit 1 ;;
+esac
 
 stamp_ok() { [ -f "$root/tools/.$1" ] && [ "$(cat "$root/tools/.$1")" = "$2" ]; }
 stamp() { echo "$2" > "$root/tools/.$1"; }
 need() { command -v "$1" >/dev/null 2>&1 || { echo "setup-tools: '$1' is required ($2)" >&2; exit 1; }; }
 
-if ! stamp_ok temporal "$TEMPORAL_CLI_VERSION" || [ ! -x "$bin/temporal" ]; then
+# The stamp is a digest of the module's files: any change to them builds again.
+devserver_stamp=$(cat "$devserver_dir"/go.mod "$devserver_dir"/go.sum "$devserver_dir"/*.go | sha256sum | cut -c1-16)
+if ! stamp_ok temporal-dev-server "$devserver_stamp" || [ ! -x "$bin/temporal-dev-server" ]; then
+  need go "to build the Temporal dev server"
+  echo "setup-tools: building the Temporal dev server (server $TEMPORAL_SERVER_VERSION; first time only, a few minutes)"
+  (cd "$devserver_dir" && go build -buildvcs=false -o "$bin/temporal-dev-server" .)
+  stamp temporal-dev-server "$devserver_stamp"
+fi
+
+if [ "${SETUP_TEMPORAL_CLI:-1}" = 1 ] && { ! stamp_ok temporal "$TEMPORAL_CLI_VERSION" || [ ! -x "$bin/temporal" ]; }; then
   need go "to build the Temporal CLI"
   echo "setup-tools: building Temporal CLI $TEMPORAL_CLI_VERSION (first time only, a few minutes)"
   GOBIN="$bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"

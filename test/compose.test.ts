@@ -100,14 +100,6 @@ describe('docker-compose.yml', () => {
     assert.match(services.postgresql!.image!, /^postgres:16\.\d+/);
   });
 
-  it('runs the Temporal version that scripts/setup-tools.sh builds for the native cluster', () => {
-    const built = /^TEMPORAL_SERVER_VERSION=v(\S+)$/m.exec(read('scripts/setup-tools.sh'))?.[1];
-    assert.ok(built, 'scripts/setup-tools.sh pins TEMPORAL_SERVER_VERSION');
-    for (const name of ['temporal', 'temporal-schema', 'temporal-setup']) {
-      assert.equal(imageVersion(services[name]!.image!), built, `${name}: compose and scripts/cluster/ run one Temporal version`);
-    }
-  });
-
   it('starts the services in dependency order: database, schema, server, setup, worker', () => {
     const expected: [string, string, string][] = [
       ['temporal-schema', 'postgresql', 'service_healthy'],
