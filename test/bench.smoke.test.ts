@@ -1,0 +1,63 @@
+// The benchmark's CI smoke: `scripts/bench/index.ts --quick` runs as a child process
+// (its own Temporal dev server, AMS emulator and worker processes) and must finish,
+// print its table and write JSON in which every measurement has numbers. No thresholds.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from '../scripts/bench/report.js';
+import { CHROMIUM_PATH } from './helpers/webui-browser.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The measurements and, per measurement, metric keys that must be there. */
+const EXPECTED: Record<string, string[]> = {
+  'ams-calls': ['installed.writes', 'installed.minimum', 'installed.lookups', 'reserved.writes', 'burst.patches', 'burst.slow.patches'],
+  latency: ['durable.p50@1', 'durable.p99@1', 'direct.p50@1', 'price.p50@1'],
+  throughput: ['lifecycles@2', 'trivial@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities'],
+  memory: ['rss@0', 'heap@0', 'perRun.heap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
+  recovery: ['applied.seconds', 'dead.requests', 'peak.rps'],
+};
+
+function runQuick(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', '--quick', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    // The bench stops everything it started on SIGTERM; a hung run must not hang CI.
+    const timer = setTimeout(() => child.kill('SIGTERM'), 8 * 60_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench --quick (CI smoke)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('finishes, prints every measurement and writes JSON with numbers for each', { timeout: 10 * 60_000 }, async () => {
+    const { code, stdout, stderr } = await runQuick(out);
+    assert.equal(code, 0, `bench exited ${code}; its stderr ends:\n${stderr.split('\n').slice(-30).join('\n')}`);
+    const result = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
+    assert.equal(result.quick, true);
+    assert.deepEqual(result.measurements.map((m) => m.id), Object.keys(EXPECTED));
+    for (const m of result.measurements) {
+      assert.ok(stdout.includes(m.title), `the table names ${m.title}`);
+      for (const key of EXPECTED[m.id]!) assert.ok(m.metrics.some((x) => x.key === key), `${m.id} has ${key}`);
+      for (const x of m.metrics) {
+        assert.ok(typeof x.median === 'number' && Number.isFinite(x.median), `${m.id} ${x.key} is a number (got ${x.median})`);
+        // Each metric's row in the table carries its median as printed.
+        assert.ok(stdout.includes(x.label), `the table shows ${m.id} ${x.key}`);
+      }
+    }
+    assert.deepEqual(result.unplannedExits, []);
+    assert.ok(existsSync(join(out, existsSync(CHROMIUM_PATH) ? 'bench.png' : 'bench.svg')), 'the chart is written');
+  });
+});
