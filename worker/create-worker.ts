@@ -24,9 +24,9 @@ export interface ClusterWorkerOptions {
    */
   client?: Client;
   /**
-   * Worker Deployment Versioning: this worker serves only its version's tasks. Each
-   * workflow type declares its behavior (workflows/index.ts); a type that declares none
-   * is pinned. Absent: unversioned, as before.
+   * Worker Deployment Versioning: this worker serves only its version's tasks, and every
+   * run it starts (cluster runs and sweeps) is pinned to it until its next continue-as-new,
+   * which starts on the current version. Absent: unversioned, as before.
    */
   deployment?: WorkerDeploymentVersion;
 }

@@ -29,6 +29,11 @@ const ams = wf.proxyActivities<SubscriptionActivities>({
 
 export const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 
+// Worker Deployment Versioning: a versioned worker pins each run to its version (its
+// default behavior, worker/create-worker.ts; declared here, the behavior would be sent by
+// unversioned workers too, and the server refuses that), so a deploy never replays a
+// running history on other code. The run moves at its next continue-as-new (below).
+
 /**
  * How long a request whose outcome is unknown (timed out, reset, 5xx) may still land in
  * AMS: an attempt's requests are aborted at its 60 s deadline, and AMS may still finish
@@ -64,7 +69,17 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
 
   function shouldContinueAsNew(): boolean {
     const info = wf.workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents;
+    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents || movesToNewVersion();
+  }
+
+  /**
+   * A newer worker version became this pinned run's target: hand over to it once nothing
+   * is owed to AMS (scheduled checks are carried, as in any hand-over), so runs do not
+   * stay on an old version for weeks. The flag comes from the workflow task's history
+   * event: false in every unversioned history, so their replay is unchanged.
+   */
+  function movesToNewVersion(): boolean {
+    return wf.workflowInfo().targetWorkerDeploymentVersionChanged && S.pendingWork(state).length === 0;
   }
 
   let published = '';
@@ -163,7 +178,9 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
       await wf.condition(wf.allHandlersFinished);
       state.continuedAsNew += 1;
       const next = { ...registration, carriedState: state, maxHistoryEvents };
-      return wf.continueAsNew<typeof clusterSubscription>(args.afterInstall ? { ...next, afterInstall: args.afterInstall } : next);
+      // The next run starts on the deployment's target version (current, or ramping for this id); unversioned: ignored.
+      const continueOnTarget = wf.makeContinueAsNewFunc<typeof clusterSubscription>({ initialVersioningBehavior: 'AUTO_UPGRADE' });
+      return continueOnTarget(args.afterInstall ? { ...next, afterInstall: args.afterInstall } : next);
     }
     const work = S.nextWork(state);
     if (!work) {

@@ -250,6 +250,11 @@ export const installSucceededSignal = defineSignal('installSucceeded');
 export const installFailedSignal = defineSignal<[{ reason?: string }?]>('installFailed');
 export const installRestartedSignal = defineSignal('installRestarted');
 export const deletedSignal = defineSignal<[{ by: DeletedBy }]>('deleted');
+/**
+ * Changes nothing: the workflow task it causes lets an idle pinned run see that a newer
+ * worker version is its target, and hand over to it (deploy/README.md). Any payload is ignored.
+ */
+export const versionCheckSignal = defineSignal<[unknown?]>('versionCheck');
 
 export const clusterStateQuery = defineQuery<ClusterStateView>('clusterState');
 

@@ -15,6 +15,7 @@ import {
   openshiftClusterIdSignal,
   registrationUpdate,
   renameSignal,
+  versionCheckSignal,
   type ClusterState,
 } from './definitions.js';
 import { scheduledChecks } from './after-install.js';
@@ -77,6 +78,8 @@ export function setHandlers(ctx: HandlerContext): void {
   );
   wf.setHandler(installRestartedSignal, () => accept('installRestarted', undefined, undefined, () => S.installRestarted(state)));
   wf.setHandler(deletedSignal, (p) => accept('deleted', deletedSchema, p, (v) => S.markDeleted(state, v.by, now())));
+  // Nothing to apply: the main loop looks at the version flag after every workflow task.
+  wf.setHandler(versionCheckSignal, () => undefined);
 
   wf.setHandler(
     clusterStateQuery,

@@ -199,7 +199,8 @@ export async function subscriptionSweeper(args: SweeperArgs = {}): Promise<Sweep
   async function continueIfLong(): Promise<void> {
     if (pagesThisRun < options.maxPagesPerRun && !wf.workflowInfo().continueAsNewSuggested) return;
     progress.continuedAsNew += 1;
-    await wf.continueAsNew<typeof subscriptionSweeper>({ ...args, progress });
+    // Versioned workers pin a sweep like any run (worker/create-worker.ts); its next run starts on the current version.
+    await wf.makeContinueAsNewFunc<typeof subscriptionSweeper>({ initialVersioningBehavior: 'AUTO_UPGRADE' })({ ...args, progress });
   }
 
   while (progress.stage === 'subscriptions') {
