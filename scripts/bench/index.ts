@@ -49,6 +49,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stopStack().finally(() => process.exit(130));
   });
 }
+// Calls in flight when the stack stops fail from timers (gRPC's "Channel has been shut
+// down"): ignored while stopping; any other stray error stops the stack before leaving.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    if (stopping) return;
+    stopping = true;
+    log(`bench: ${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    void stopStack().finally(() => process.exit(1));
+  });
+}
 
 const startedAt = new Date().toISOString();
 let code = 0;
