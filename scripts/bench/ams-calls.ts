@@ -61,6 +61,7 @@ async function burst(stack: BenchStack, n: number, timeoutMs: number): Promise<n
   }, timeoutMs);
   const patches = (await emulator.admin.requests({ cluster_id: id, method: 'PATCH' })).length;
   await lifecycle.deleteCluster(id);
+  await lifecycle.handle(id).result(); // closed before the next measurement empties AMS
   return patches;
 }
 

@@ -69,8 +69,8 @@ try {
   for (let run = 1; run <= runs; run++) {
     for (const m of MEASUREMENTS) {
       log(`bench: run ${run}/${runs}: ${m.title}`);
-      await stack.emulator.admin.clearFaults();
-      await stack.emulator.admin.clearRequests();
+      // Every run of the measurements before is closed: AMS starts empty (faults, log, subscriptions).
+      await stack.emulator.admin.reset();
       perRun.get(m.id)!.push(await m.run(stack, sizes, log));
     }
   }
