@@ -33,7 +33,7 @@ const SERVERS = ['cluster'] as const;
 
 for (const server of SERVERS) versioningSuite(server);
 
-function versioningSuite(server: (typeof SERVERS)[number] | 'dev'): void {
+function versioningSuite(server: 'dev' | 'cluster'): void {
   let h: LifecycleHarness;
   let cluster: TemporalCluster | undefined;
   let stopCluster = async () => undefined as void;
@@ -93,12 +93,16 @@ function versioningSuite(server: (typeof SERVERS)[number] | 'dev'): void {
     return { runId: description.runId, behavior: info?.behavior, buildId: info?.deploymentVersion?.buildId };
   }
 
-  /** Running cluster runs pinned to a build, as the deploy README's drain query counts them. */
-  async function pinnedRuns(buildId: string): Promise<number> {
+  /** Running cluster runs pinned to a build, as the deploy README's drain query counts them; with `expected`, waited for (visibility lags). */
+  async function pinnedRuns(buildId: string, expected?: number): Promise<number> {
+    if (expected !== undefined) return eventually(() => pinnedRuns(buildId), (n) => n === expected, { what: `${expected} runs pinned to ${buildId}` });
     const query = `WorkflowType = 'clusterSubscription' AND ExecutionStatus = 'Running' AND TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}'`;
     return (await h.env.client.workflow.count(query)).count;
   }
 
+  /** Running runs of this test's task queue still unversioned (deploy/README.md, the first versioned deploy). */
+  const unversionedRuns = async () =>
+    (await h.env.client.workflow.count(`TemporalWorkerDeploymentVersion IS NULL AND ExecutionStatus = 'Running' AND TaskQueue = '${h.taskQueue}'`)).count;
   const subscription = (id: string) => h.ams.getSubscription(id);
   /** `temporal workflow update-options --versioning-override-*`: pin a run to a build, or (undefined) remove the override. */
   async function override(clusterId: string, buildId: string | undefined): Promise<void> {
@@ -159,12 +163,14 @@ function versioningSuite(server: (typeof SERVERS)[number] | 'dev'): void {
     it("the first versioned deploy: with A current, the unversioned run's next task runs on A, which pins it", async () => {
       await startVersionedWorker('A');
       await makeCurrent('A');
+      assert.equal(await unversionedRuns(), 1);
       await unversioned!.stop();
       await h.lifecycle.renameCluster(clusters.legacy, 'legacy-on-A');
       await eventually(() => subscription(subscriptions[clusters.legacy]!), (s) => s.display_name === 'legacy-on-A', { what: 'rename on A' });
       assert.ok(calls.A!.includes('patchSubscription'), "A's worker sent the PATCH");
       const version = await versionOf(clusters.legacy);
       assert.deepEqual([version.buildId, version.behavior], ['A', PINNED]);
+      await eventually(unversionedRuns, (n) => n === 0, { what: 'no unversioned run left' });
     });
 
     it('a run started on A is pinned to A', async () => {
@@ -175,10 +181,10 @@ function versioningSuite(server: (typeof SERVERS)[number] | 'dev'): void {
         const version = await eventually(() => versionOf(clusterId), (v) => v.buildId === 'A', { what: 'pinned to A' });
         assert.equal(version.behavior, PINNED);
       }
-      assert.equal(await pinnedRuns('A'), 6);
+      assert.equal(await pinnedRuns('A', 6), 6);
       await h.lifecycle.deleteCluster(gone, 'user');
       assert.equal(((await h.lifecycle.handle(gone).result()) as WorkflowResult).deletion?.outcome, 'deleted');
-      assert.equal(await pinnedRuns('A'), 5);
+      assert.equal(await pinnedRuns('A', 5), 5, 'the closed run no longer counts');
       assert.ok(calls.A!.includes('createClusterAuthorization'));
     });
 
@@ -242,8 +248,8 @@ function versioningSuite(server: (typeof SERVERS)[number] | 'dev'): void {
     });
 
     it("A has no pinned run left: its workers stop and B applies everything after", async () => {
-      assert.equal(await eventually(() => pinnedRuns('A'), (n) => n === 0, { what: 'A drained' }), 0);
-      assert.equal(await pinnedRuns('B'), 5);
+      assert.equal(await pinnedRuns('A', 0), 0, 'A drained');
+      assert.equal(await pinnedRuns('B', 5), 5);
       await workers.A!.stop();
       // A closed run is pinned too: only A's workers answer its query (deploy/README.md: keep one for the retention if that matters).
       // The client's deadline or the server's query timeout, whichever comes first.
