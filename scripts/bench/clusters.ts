@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
+import { RegistrationPendingError } from '../../client/errors.js';
 import type { RequestLogEntry } from '../../emulator/admin-client.js';
 import { mapWithConcurrency } from '../demo/pool.js';
 
@@ -14,11 +15,20 @@ export const PREPARE_CONCURRENCY = 50;
 
 export const newClusterIds = (n: number): string[] => Array.from({ length: n }, () => randomUUID());
 
-/** Registers each cluster (update-with-start; answers once AMS reserved its subscription). */
+/**
+ * Registers each cluster (update-with-start; answers once AMS reserved its subscription).
+ * "Pending" (a loaded machine, an AMS slower than the wait) is asked again, as the installer does.
+ */
 export async function registerClusters(lifecycle: ClusterLifecycleClient, ids: readonly string[]): Promise<Map<string, string>> {
-  const subs = await mapWithConcurrency(ids, PREPARE_CONCURRENCY, async (clusterId) =>
-    (await lifecycle.registerCluster({ clusterId, displayName: `bench-${clusterId.slice(0, 8)}`, accountUsername: ACCOUNT })).subscriptionId,
-  );
+  const subs = await mapWithConcurrency(ids, PREPARE_CONCURRENCY, async (clusterId) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await lifecycle.registerCluster({ clusterId, displayName: `bench-${clusterId.slice(0, 8)}`, accountUsername: ACCOUNT })).subscriptionId;
+      } catch (error) {
+        if (!(error instanceof RegistrationPendingError) || attempt >= 10) throw error;
+      }
+    }
+  });
   return new Map(ids.map((id, i) => [id, subs[i]!]));
 }
 

@@ -11,6 +11,10 @@ import type { BenchStack, BenchWorker } from './stack.js';
 import { median, round, wakeCost } from './stats.js';
 
 const MiB = 1024 * 1024;
+
+/** KiB per cached run from one level to another. */
+const perRun = (from: { cached: number; heap: number; rss: number }, to: typeof from, what: 'heap' | 'rss') =>
+  round(ratio(to[what] - from[what], to.cached - from.cached) * 1024);
 const SAMPLE = 50;
 
 /** Wakes every run with a rename, oldest first; answers how long until each had patched AMS. */
@@ -55,14 +59,13 @@ export const memory: Measurement = {
     const metrics: Metric[] = [];
     const opened: string[] = [];
     try {
-      let first: { heap: number; rss: number } | undefined;
-      let last = { heap: 0, rss: 0, cached: 0 };
+      const levels: { heap: number; rss: number; cached: number }[] = [];
       for (const n of [...sizes.openRuns].sort((a, b) => a - b)) {
         opened.push(...(await registerClusters(stack.lifecycle, newClusterIds(n - opened.length))).keys());
         await sleep(1_000); // the registrations' last workflow tasks done
         const s = await worker.stats({ gc: true });
-        last = { heap: s.heapUsedBytes / MiB, rss: s.rssBytes / MiB, cached: s.cachedRuns };
-        first ??= last;
+        const last = { heap: s.heapUsedBytes / MiB, rss: s.rssBytes / MiB, cached: s.cachedRuns };
+        levels.push(last);
         log(`bench: memory: ${n} open runs: RSS ${last.rss.toFixed(0)} MiB, heap ${last.heap.toFixed(0)} MiB, ${s.cachedRuns}/${s.maxCachedRuns} cached`);
         metrics.push(
           metric(`rss@${n}`, `${n} open runs: worker RSS`, 'MiB', round(last.rss)),
@@ -73,8 +76,10 @@ export const memory: Measurement = {
       const before = await worker.stats({ evicted: true });
       metrics.push(
         metric('cacheSize', 'worker cache size (maxCachedWorkflows)', 'runs', before.maxCachedRuns),
-        metric('perRun.heap', 'heap per cached run', 'KiB', round((ratio(last.heap - first!.heap, last.cached) * 1024))),
-        metric('perRun.rss', 'RSS per cached run', 'KiB', round((ratio(last.rss - first!.rss, last.cached) * 1024))),
+        metric('perRun.heap', 'heap per cached run (growth from 0 open runs)', 'KiB', perRun(levels[0]!, levels.at(-1)!, 'heap')),
+        metric('perRun.rss', 'RSS per cached run (growth from 0 open runs)', 'KiB', perRun(levels[0]!, levels.at(-1)!, 'rss')),
+        // Between the two largest levels: the one-off costs of the first runs left out.
+        metric('perRun.heap.marginal', 'heap per cached run (between the two largest levels)', 'KiB', perRun(levels.at(-2)!, levels.at(-1)!, 'heap')),
       );
 
       // One at a time, the newest runs (still cached) and then the oldest (dropped): what
