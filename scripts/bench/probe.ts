@@ -29,6 +29,8 @@ Worker.create = async (options) => {
 };
 
 export interface ProbeStats {
+  /** The worker's state (RUNNING once it polls); NONE before it is created. */
+  state: string;
   rssBytes: number;
   heapUsedBytes: number;
   heapTotalBytes: number;
@@ -45,6 +47,7 @@ function stats(url: URL): ProbeStats {
   const m = process.memoryUsage();
   const worker = workers[0];
   return {
+    state: worker?.getState() ?? 'NONE',
     rssBytes: m.rss,
     heapUsedBytes: m.heapUsed,
     heapTotalBytes: m.heapTotal,

@@ -119,8 +119,10 @@ export async function startBenchStack(log: (line: string) => void, onStop: (stop
         throw new Error(`${error.message}; ${worker.logFile} ends:\n${tailOf(worker.logFile)}`);
       });
       exited.catch(() => undefined); // later exits are the ExitWatch's
-      await waitFor('the worker probe answers', async () => existsSync(probeFile), 30_000);
-      return new BenchWorker(worker, probeFile);
+      // The server lists a stopped worker's pollers for a while: the new worker's own word counts.
+      const started = new BenchWorker(worker, probeFile);
+      await waitFor('the worker runs', async () => existsSync(probeFile) && (await started.stats()).state === 'RUNNING', 60_000, 200);
+      return started;
     }
     current = await startWorker();
     await waitForPollers(client, TRIVIAL_TASK_QUEUE, { timeoutMs: 120_000 });
