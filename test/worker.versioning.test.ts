@@ -160,8 +160,12 @@ function versioningSuite(server: 'dev' | 'cluster'): void {
       assert.equal((await versionOf(clusterId)).buildId, undefined, 'no version');
     });
 
-    it("the first versioned deploy: with A current, the unversioned run's next task runs on A, which pins it", async () => {
+    it("the first versioned deploy: A's workers get nothing until A is current; then the unversioned run's next task runs on A, which pins it", async () => {
       await startVersionedWorker('A');
+      // Polling is not enough: until A is current, the unversioned workers run everything.
+      await h.lifecycle.renameCluster(clusters.legacy, 'legacy-before-A');
+      await eventually(() => subscription(subscriptions[clusters.legacy]!), (s) => s.display_name === 'legacy-before-A', { what: 'rename' });
+      assert.equal(calls.A!.length, 0, "A's worker made no AMS call");
       await makeCurrent('A');
       assert.equal(await unversionedRuns(), 1);
       await unversioned!.stop();
