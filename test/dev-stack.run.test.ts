@@ -132,7 +132,7 @@ describe('npm start (scripts/dev-stack.ts)', () => {
     assert.ok(existsSync(join(dataDir, 'temporal.sqlite')) && existsSync(join(dataDir, 'ams.sqlite')));
 
     const children = childrenOf(child.pid!);
-    assert.ok(children.some((c) => c.command.includes('tools/bin/temporal server start-dev')), JSON.stringify(children));
+    assert.ok(children.some((c) => c.command.includes('tools/bin/temporal-dev-server server start-dev')), JSON.stringify(children));
     child.kill('SIGINT');
     assert.equal(await exited, 0);
     // The dev server is gone when the stack exits; tsx's esbuild helper ends when its pipe closes.

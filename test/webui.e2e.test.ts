@@ -2,7 +2,7 @@
 // browser: dev server + Web UI, AMS emulator, worker and client library, all real;
 // Debian's Chromium (playwright-core) searches runs by our search attributes, opens
 // a run and reads its search attributes, summary, current details, activity and
-// timer summaries and its query. Screenshots go to test-results/webui/node-<version>/.
+// timer summaries and its query, and pauses, unpauses and resets a retrying activity. Screenshots go to test-results/webui/node-<version>/.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +23,12 @@ const installed = {
 };
 // A cluster whose rename AMS keeps refusing with 503.
 const failing = { clusterId: newClusterId(), subscriptionId: '' };
+// A cluster whose rename AMS answers 429 with Retry-After: 10 min: its activity waits to retry.
+const throttled = { clusterId: newClusterId(), subscriptionId: '' };
+const THROTTLED_REASON = 'AMS rate limit: held by the operator';
 const installedId = workflowIdForCluster(installed.clusterId);
 const failingId = workflowIdForCluster(failing.clusterId);
+const throttledId = workflowIdForCluster(throttled.clusterId);
 
 let stack: WebUiStack | undefined;
 let ui: WebUi | undefined;
@@ -47,6 +51,17 @@ before(async () => {
     (s) => s.pending.length === 0 && s.phase === 'installed' && s.applied.status === 'Active',
     { what: 'the installed cluster to have no pending AMS work' },
   );
+
+  ({ subscriptionId: throttled.subscriptionId } = await lifecycle.registerCluster({
+    clusterId: throttled.clusterId,
+    displayName: 'throttled',
+    accountUsername: 'alice',
+  }));
+  // Added before the failing cluster's rule: the first rule a request matches decides.
+  const route = `/api/accounts_mgmt/v1/subscriptions/${throttled.subscriptionId}`;
+  await admin.addFault({ kind: 'rate_limit', retryAfterSeconds: 600, route, method: 'PATCH' });
+  await lifecycle.renameCluster(throttled.clusterId, 'throttled-renamed');
+  await eventually(pendingActivity, (a) => (a?.attempt ?? 0) >= 2, { what: 'the throttled rename to wait for its second attempt' });
 
   ({ subscriptionId: failing.subscriptionId } = await lifecycle.registerCluster({
     clusterId: failing.clusterId,
@@ -71,6 +86,18 @@ after(async () => {
   await stack?.close();
 });
 
+/** The throttled run's pending activity, as the server describes it. */
+async function pendingActivity() {
+  const { raw } = await stack!.env.client.workflow.getHandle(throttledId).describe();
+  return raw.pendingActivities?.[0];
+}
+
+/** Requests AMS has refused the throttled cluster so far. */
+async function throttledRequests(): Promise<number> {
+  const rules = await stack!.admin.faults();
+  return rules.find((rule) => rule.route?.endsWith(`/${throttled.subscriptionId}`))?.hits ?? 0;
+}
+
 function browser(): WebUi {
   assert.ok(ui, 'the browser started');
   return ui;
@@ -85,7 +112,7 @@ describe('Temporal Web UI', () => {
     await web.configureColumns({ remove: ['Run ID', 'Type', 'End'], add: ['Phase', 'AmsSubscriptionStatus', 'AmsSubscriptionId'] });
     const row = await web.workflowRow(installedId);
     const text = await web.waitForText(row, /installed/, 'the run row');
-    assert.match(text, /Running/);
+    assert.match(text, /Running/i); // 2.55 shows it upper-case
     assert.match(text, new RegExp(installed.clusterId));
     assert.match(text, /\bActive\b/);
     assert.match(text, new RegExp(installed.subscriptionId));
@@ -104,8 +131,7 @@ describe('Temporal Web UI', () => {
   it('shows the run with a summary on every AMS activity in its history', async () => {
     const web = browser();
     await web.openRun(installedId);
-    const main = web.page.locator('main');
-    const text = await web.waitForText(main, /PATCH status → 'Active'/, 'the event history');
+    const text = await web.eventHistory(/PATCH status → 'Active'/, 'the event history');
     assert.match(text, /POST cluster_authorizations: reserve subscription for 'prod-east'/);
     assert.match(text, /PATCH display_name → 'prod-east-2'/);
     assert.match(text, new RegExp(`PATCH external_cluster_id → '${installed.openshiftClusterId}'`));
@@ -141,9 +167,9 @@ describe('Temporal Web UI', () => {
     assert.match(details, /Pending AMS work: none/);
     assert.doesNotMatch(details, /Last AMS error/);
 
-    const events = await web.waitForText(web.page.locator('main'), /PATCH status → 'Active'/, 'events with metadata');
-    assert.match(events, /Activity\s+PATCH display_name → 'prod-east-2'\s+Completed/);
-    assert.match(events, /Timer\s+Registration: wait up to \d+s for the AMS subscription id/, 'the registration wait is labelled too');
+    const events = await web.eventHistory(/PATCH status → 'Active'/, 'events with metadata');
+    assert.match(events, /^Activity PATCH display_name → 'prod-east-2' \| .* patchSubscriptionField /m);
+    assert.match(events, /^Timer Registration: wait up to \d+s for the AMS subscription id/m, 'the registration wait is labelled too');
     await web.screenshot('run-details');
   });
 
@@ -175,10 +201,40 @@ describe('Temporal Web UI', () => {
     assert.match(details, /Last AMS error at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(patch, failing, \d+ in a row\)/);
     assert.match(details, /answered 503/);
 
-    const events = await web.waitForText(web.page.locator('main'), /Timer\s+Retry in \d+s/, 'the retry timer');
-    assert.match(events, /Activity\s+PATCH display_name → 'flaky-renamed'\s+Failed/);
+    const events = await web.eventHistory(/^Timer Retry in \d+s/m, 'the retry timer');
+    // All three attempts made (the compact view shows no outcome; the timer's summary says it failed).
+    assert.match(events, /^Activity PATCH display_name → 'flaky-renamed' \| .* Attempt 3\b/m);
     // 10 s spread by ±20 %, so clusters failing together do not retry in lockstep.
-    assert.match(events, /Timer\s+Retry in (8|9|10|11|12)s: PATCH display_name → 'flaky-renamed' \(AMS 503, failure 1\)/);
+    assert.match(events, /^Timer Retry in (8|9|10|11|12)s: PATCH display_name → 'flaky-renamed' \(AMS 503, failure 1\)/m);
     await web.screenshot('run-error');
+  });
+
+  it('pauses, unpauses and resets an activity AMS keeps refusing, each reaching the server', async () => {
+    const web = browser();
+    await web.openRun(throttledId);
+    await web.openTab('Pending Activities');
+    const main = web.page.locator('main');
+    const card = await web.waitForText(main, /SCHEDULED\s+patchSubscriptionField\s+Pause\s+Update\s+Reset/, 'the retrying activity');
+    assert.match(card, /Attempt\s+2\s*\/\s*3/);
+    assert.match(card, /answered 429/);
+    await web.screenshot('activity-retrying');
+
+    await web.activityAction('Pause', THROTTLED_REASON);
+    const paused = await eventually(pendingActivity, (a) => a?.paused === true, { what: 'the activity to be paused' });
+    assert.equal(paused!.pauseInfo?.manual?.reason, THROTTLED_REASON);
+    await web.waitForText(main, /PAUSED\s+patchSubscriptionField\s+Unpause/, 'the paused activity');
+    await web.screenshot('activity-paused');
+
+    // Unpausing sends the next attempt at once, as does a reset (to attempt 1).
+    const refused = await throttledRequests();
+    await web.activityAction('Unpause');
+    await eventually(pendingActivity, (a) => a?.paused === false, { what: 'the activity to be unpaused' });
+    await eventually(throttledRequests, (n) => n > refused, { what: 'AMS to be asked again after the unpause' });
+    await web.waitForText(main, /SCHEDULED\s+patchSubscriptionField\s+Pause/, 'the unpaused activity');
+
+    const beforeReset = await throttledRequests();
+    await web.activityAction('Reset');
+    await eventually(throttledRequests, (n) => n > beforeReset, { what: 'AMS to be asked again after the reset' });
+    await web.screenshot('activity-reset');
   });
 });

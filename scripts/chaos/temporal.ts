@@ -1,5 +1,5 @@
 // The Temporal server a chaos run uses, behind one shape so the run can restart it:
-// the CLI's dev server (default; a SQLite file keeps its state across the restart)
+// the dev server (default; a SQLite file keeps its state across the restart)
 // or the production-shaped cluster on PostgreSQL.
 import { join } from 'node:path';
 import { loadTemporalConfig } from '../../worker/config.js';

@@ -1,5 +1,5 @@
-// The embedded Temporal: the CLI's dev server (tools/bin/temporal) as a child
-// process with its state in a SQLite file, the Web UI on, and the project's
+// The embedded Temporal: the dev server (tools/bin/temporal-dev-server, built from
+// scripts/devserver/ at production's server version) as a child process with its state in a SQLite file, the Web UI on, and the project's
 // search attributes registered. It runs in its own process group, so a terminal's
 // Ctrl-C reaches only the dev stack, which stops it after the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions.js';
 import { REPO_ROOT, type EmbeddedTemporal } from './options.js';
 
-export const TEMPORAL_BINARY = resolve(REPO_ROOT, 'tools/bin/temporal');
+export const TEMPORAL_BINARY = resolve(REPO_ROOT, 'tools/bin/temporal-dev-server');
 
 export interface RunningDevServer {
   pid: number;

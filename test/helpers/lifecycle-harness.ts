@@ -1,5 +1,5 @@
 // Everything a workflow test needs, all real: a Temporal server (the Java
-// time-skipping test server, or the CLI's dev server where the real server's
+// time-skipping test server, or the dev server (scripts/devserver/) where the real server's
 // client semantics matter), the AMS emulator over HTTP, the real AMS client and a
 // worker running the real workflow bundle. close() stops it all.
 import { randomUUID } from 'node:crypto';
@@ -34,7 +34,7 @@ export function workflowBundle(): Promise<{ code: string }> {
 
 /**
  * `time-skipping`: the Java test server, whose timers skip ahead (days of outage in seconds).
- * `dev`: the Temporal CLI dev server, a real server: what it decides about starts,
+ * `dev`: the dev server (production's server on SQLite), a real server: what it decides about starts,
  * updates, signals to closed runs and continue-as-new is what production sees.
  */
 export const SERVERS = ['time-skipping', 'dev'] as const;

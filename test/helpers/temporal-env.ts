@@ -50,7 +50,10 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/** The Temporal CLI dev server (real visibility: search attributes, list queries). */
+/**
+ * The dev server (scripts/devserver/: the production Temporal server on SQLite; real
+ * visibility: search attributes, list queries).
+ */
 export function startDevServer(options: { dbFilename?: string; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   return startPatiently(() => createDevServer(options));
 }
@@ -58,7 +61,7 @@ export function startDevServer(options: { dbFilename?: string; uiPort?: number }
 function createDevServer(options: { dbFilename?: string; uiPort?: number }): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: tool('temporal') },
+      executable: { type: 'existing-path', path: tool('temporal-dev-server') },
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
       dbFilename: options.dbFilename,
       ui: options.uiPort !== undefined,

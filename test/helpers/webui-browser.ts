@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core, with what a person does in the
-// Temporal Web UI (2.42) as methods: open a filtered workflow list, pick table
-// columns, open a run and its tabs, read the rendered Markdown panels. Every wait
+// Temporal Web UI (2.55) as methods: open a filtered workflow list, pick table
+// columns, open a run and its tabs, read the rendered Markdown panels, act on a
+// pending activity. Every wait
 // is for something on the page (no fixed sleeps); failures say what was seen.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +88,8 @@ export class WebUi {
     for (const name of columns.add) await drawer.getByRole('button', { name: `Add ${name} column`, exact: true }).click();
     await drawer.getByRole('button', { name: 'Close Workflows Table configuration' }).click();
     await drawer.waitFor({ state: 'hidden' });
-    for (const name of columns.add) await this.page.getByRole('columnheader', { name, exact: true }).waitFor();
+    // By test id: a header's accessible name also holds its resize handle's label.
+    for (const name of columns.add) await this.page.getByTestId(`workflows-summary-table-header-cell-${name}`).waitFor();
   }
 
   /** A run's page (the latest run of the workflow id); the UI redirects to its History tab. */
@@ -107,6 +109,19 @@ export class WebUi {
   }
 
   /**
+   * One of a pending activity's actions (Pending Activities tab): its button, then the
+   * same-named button of the dialog it opens, with a reason where the dialog asks one.
+   */
+  async activityAction(action: 'Pause' | 'Unpause' | 'Reset', reason?: string): Promise<void> {
+    await this.page.locator('main').getByRole('button', { name: action, exact: true }).click();
+    const dialog = this.page.getByRole('dialog').filter({ visible: true });
+    await dialog.getByRole('heading', { name: new RegExp(`^${action} Activity`) }).waitFor();
+    if (reason !== undefined) await dialog.getByRole('textbox').fill(reason);
+    await dialog.getByRole('button', { name: action, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  /**
    * Text of the Markdown panel under a heading ("Summary", "Current Details"): the UI renders
    * Markdown in an iframe of its own, so it is not part of the page's text.
    */
@@ -117,6 +132,31 @@ export class WebUi {
       .locator('iframe[title="output"]')
       .first();
     return this.waitForText(panel.contentFrame().locator('body'), pattern, `${heading} panel`);
+  }
+
+  /**
+   * The run's Event History tab, compact (one row per activity, timer, signal …), as
+   * lines of "<kind> <summary> | <details>": the UI renders each summary's Markdown in
+   * an iframe of its own. Polls until the lines match; fails with the last ones seen.
+   */
+  async eventHistory(pattern: RegExp, what: string): Promise<string> {
+    await this.openTab('Event History');
+    await this.page.locator('main').getByText('Compact', { exact: true }).click();
+    const deadline = Date.now() + this.#options.timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      const lines: string[] = [];
+      for (const row of await this.page.locator('main tr[data-testid="event-summary-row"]').all()) {
+        const kind = await row.locator('td').nth(3).innerText().catch(() => '');
+        const summaries: string[] = [];
+        for (const frame of await row.locator('iframe').all()) summaries.push(await frame.contentFrame().locator('body').innerText().catch(() => ''));
+        lines.push(`${kind.trim()} ${summaries.join(' ')} | ${(await row.innerText().catch(() => '')).replace(/\s+/g, ' ')}`);
+      }
+      text = normalize(lines.join('\n'));
+      if (pattern.test(text)) return text;
+      await this.page.waitForTimeout(100); // poll interval, not a wait for the app
+    }
+    throw new Error(`timed out waiting for ${what} to match ${pattern}; it showed:\n${text}`);
   }
 
   /** Polls a locator's text until it matches; fails with the last text seen. */

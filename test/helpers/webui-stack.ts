@@ -1,4 +1,4 @@
-// What the Web UI test runs against, all real: the Temporal CLI dev server with
+// What the Web UI test runs against, all real: the dev server (scripts/devserver/) with
 // its Web UI (real visibility, our search attributes), the AMS emulator over HTTP,
 // the real AMS client and a worker running the real workflow bundle. Unlike the
 // time-skipping harness, time passes for real here.
