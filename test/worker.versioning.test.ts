@@ -1,8 +1,10 @@
 // Worker Deployment Versioning on a real server: a deploy never moves a running
 // cluster run onto other code. Runs started on version A stay on A while B is current
 // (A's workers apply their signals), move to B at their next continue-as-new (the
-// history-length one, the target-changed one, or an idle run woken by versionCheck),
-// and once A has no pinned run its workers stop without anything being lost.
+// target-changed one once nothing is owed, an idle run woken by versionCheck, or the
+// history-length one, owed work and all), and once A has no pinned run its workers
+// stop without anything being lost. Also: the first versioned deploy, an operator's
+// override, and a query of a run closed on A.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -242,13 +244,28 @@ function versioningSuite(server: 'dev' | 'cluster'): void {
       assert.deepEqual(await versionOf(held), { runId: onA.runId, behavior: PINNED, buildId: 'B' }, 'the same run, pinned to B');
     });
 
-    it('renames applied one after another carry on through the hand-over to B', async () => {
-      // Renames one by one, each applied: the history grows past its 60 events and continues as new.
-      for (let i = 1; i <= 10; i++) {
-        await h.lifecycle.renameCluster(clusters.busy, `busy-${i}`);
-        await eventually(() => subscription(subscriptions[clusters.busy]!), (s) => s.display_name === `busy-${i}`, { what: `rename ${i}` });
+    it('a run that owes AMS work (AMS down) moves at its history-length continue-as-new, and B applies the work', async () => {
+      const before = await versionOf(clusters.busy);
+      let last = '';
+      await h.admin.addFault({ kind: 'outage', route: SUBSCRIPTION, method: 'PATCH' });
+      try {
+        // Renames grow the history past its 60 events while every PATCH fails: the rename stays owed.
+        for (let i = 1; (await versionOf(clusters.busy)).runId === before.runId; i++) {
+          assert.ok(i <= 40, 'continued as new within 40 renames');
+          last = `busy-${i}`;
+          await h.lifecycle.renameCluster(clusters.busy, last);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const moved = await eventually(() => versionOf(clusters.busy), (v) => v.buildId === 'B', { what: 'the next run on B' });
+        assert.equal(moved.behavior, PINNED);
+        assert.equal((await subscription(subscriptions[clusters.busy]!)).display_name, 'busy-0', 'nothing applied during the outage');
+      } finally {
+        await h.admin.clearFaults();
       }
-      await eventually(() => versionOf(clusters.busy), (v) => v.buildId === 'B', { what: 'busy moved to B' });
+      calls.A = [];
+      calls.B = [];
+      await eventually(() => subscription(subscriptions[clusters.busy]!), (s) => s.display_name === last, { what: 'the owed rename applied' });
+      assert.deepEqual([calls.A.includes('patchSubscription'), calls.B.includes('patchSubscription')], [false, true], "B's worker sent it");
     });
 
     it("A has no pinned run left: its workers stop and B applies everything after", async () => {
