@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -76,29 +75,6 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// newLogger writes to stderr; "never" silences the server entirely.
-func newLogger(o *options) (*slog.Logger, *slog.LevelVar, error) {
-	level := &slog.LevelVar{}
-	switch name := o.logLevel; name {
-	case "", "warn":
-		level.Set(slog.LevelWarn)
-	case "never":
-		level.Set(slog.Level(100))
-	default:
-		if err := level.UnmarshalText([]byte(name)); err != nil {
-			return nil, nil, fmt.Errorf("invalid --log-level %q", name)
-		}
-	}
-	handlerOptions := &slog.HandlerOptions{Level: level}
-	switch o.logFormat {
-	case "text", "pretty":
-		return slog.New(slog.NewTextHandler(os.Stderr, handlerOptions)), level, nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, handlerOptions)), level, nil
-	}
-	return nil, nil, fmt.Errorf("invalid --log-format %q (text, pretty or json)", o.logFormat)
-}
-
 // keyValues splits NAME=VALUE pairs; a later pair overrides an earlier one.
 func keyValues(flagName string, pairs []string) (map[string]string, error) {
 	out := make(map[string]string, len(pairs))
@@ -106,33 +82,6 @@ func keyValues(flagName string, pairs []string) (map[string]string, error) {
 		key, value, ok := strings.Cut(pair, "=")
 		if !ok || key == "" {
 			return nil, fmt.Errorf("--%s %q: want NAME=VALUE", flagName, pair)
-		}
-		out[key] = value
-	}
-	return out, nil
-}
-
-// dynamicConfigValues decodes each value as JSON; whole numbers become int,
-// the only integer type the server's dynamic config accepts.
-func dynamicConfigValues(pairs []string) (map[string]any, error) {
-	raw, err := keyValues("dynamic-config-value", pairs)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]any, len(raw))
-	for key, text := range raw {
-		decoder := json.NewDecoder(strings.NewReader(text))
-		decoder.UseNumber()
-		var value any
-		if err := decoder.Decode(&value); err != nil {
-			return nil, fmt.Errorf("--dynamic-config-value %s: %q is not JSON", key, text)
-		}
-		if number, ok := value.(json.Number); ok {
-			if whole, err := number.Int64(); err == nil {
-				value = int(whole)
-			} else if real, err := number.Float64(); err == nil {
-				value = real
-			}
 		}
 		out[key] = value
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -17,14 +16,11 @@ import (
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/server/chasm/lib/activity"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/common/headers"
-	"go.temporal.io/server/common/log"
-	"go.temporal.io/server/common/log/tag"
 	"go.temporal.io/server/common/membership/static"
 	"go.temporal.io/server/common/metrics"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
@@ -35,35 +31,6 @@ import (
 )
 
 const clusterName = "active"
-
-// defaultDynamicConfig is what the CLI's dev server sets, plus what this project
-// relies on; --dynamic-config-value overrides any of it.
-func defaultDynamicConfig() map[string]any {
-	return map[string]any{
-		// The CLI's: search attributes and Nexus endpoints visible as soon as they
-		// are created (no cache to wait for), with persistence QPS raised to match.
-		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key().String():      true,
-		dynamicconfig.ForceNexusEndpointRefreshOnRead.Key().String():              true,
-		dynamicconfig.FrontendPersistenceMaxQPS.Key().String():                    10000,
-		dynamicconfig.HistoryPersistenceMaxQPS.Key().String():                     45000,
-		dynamicconfig.HistoryCacheHostLevelMaxSize.Key().String():                 8096,
-		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key().String(): 100,
-		// The CLI's: reset/pause/unpause/update-options and batch operations for
-		// standalone activities (off by default in the server).
-		activity.EnableStandaloneActivityOperatorCommands.Key().String():                  true,
-		dynamicconfig.FrontendEnableBatchOperationsForStandaloneActivities.Key().String(): true,
-		// On by default in this server; pinned because the project depends on them:
-		// registration is an Update (with start), the Worker Deployment Versioning
-		// test needs deployment versions, the sweeper is a Schedule.
-		dynamicconfig.FrontendEnableUpdateWorkflowExecution.Key().String():              true,
-		dynamicconfig.FrontendEnableUpdateWorkflowExecutionAsyncAccepted.Key().String(): true,
-		dynamicconfig.EnableDeploymentVersions.Key().String():                           true,
-		dynamicconfig.FrontendEnableWorkerVersioningWorkflowAPIs.Key().String():         true,
-		dynamicconfig.FrontendEnableSchedules.Key().String():                            true,
-		dynamicconfig.EnableChasm.Key().String():                                        true,
-		activity.Enabled.Key().String():                                                 true,
-	}
-}
 
 type running struct {
 	server temporal.Server
@@ -216,33 +183,6 @@ func serverConfig(o *options, store *config.SQL) (*config.Config, error) {
 	c.PublicClient.HostPort = hostPort(o.ip, o.port)
 	return c, nil
 }
-
-// slogLogger hands the server's log calls to slog, below a level that shutdown can raise.
-type slogLogger struct {
-	log   *slog.Logger
-	level *slog.LevelVar
-}
-
-func (s slogLogger) write(level slog.Level, msg string, tags []tag.Tag) {
-	if level < s.level.Level() {
-		return
-	}
-	attrs := make([]slog.Attr, len(tags))
-	for i, t := range tags {
-		attrs[i] = slog.Any(t.Key(), t.Value())
-	}
-	s.log.LogAttrs(context.Background(), level, msg, attrs...)
-}
-func (s slogLogger) Debug(msg string, tags ...tag.Tag)  { s.write(slog.LevelDebug, msg, tags) }
-func (s slogLogger) Info(msg string, tags ...tag.Tag)   { s.write(slog.LevelInfo, msg, tags) }
-func (s slogLogger) Warn(msg string, tags ...tag.Tag)   { s.write(slog.LevelWarn, msg, tags) }
-func (s slogLogger) Error(msg string, tags ...tag.Tag)  { s.write(slog.LevelError, msg, tags) }
-func (s slogLogger) DPanic(msg string, tags ...tag.Tag) { s.write(slog.LevelError, msg, tags) }
-func (s slogLogger) Panic(msg string, tags ...tag.Tag)  { s.write(slog.LevelError, msg, tags) }
-func (s slogLogger) Fatal(msg string, tags ...tag.Tag)  { s.write(slog.LevelError, msg, tags) }
-func (s slogLogger) SLog() *slog.Logger                 { return s.log }
-
-var _ log.Logger = slogLogger{}
 
 func start(o *options, logger *slog.Logger, level *slog.LevelVar) (*running, error) {
 	if err := portFree("frontend", o.ip, o.port); err != nil {
