@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from '../scripts/bench/report.js';
+import { aggregate, type BenchResult } from '../scripts/bench/report.js';
+import { median, percentile } from '../scripts/bench/stats.js';
 import { CHROMIUM_PATH } from './helpers/webui-browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +38,24 @@ function runQuick(out: string): Promise<{ code: number | null; stdout: string; s
     });
   });
 }
+
+describe('bench numbers', () => {
+  it('percentiles are nearest-rank, medians of an even count the mean of the middle two', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1, unsorted on purpose
+    assert.deepEqual([50, 95, 99, 100].map((p) => percentile(samples, p)), [50, 95, 99, 100]);
+    assert.equal(percentile([7], 99), 7);
+    assert.ok(Number.isNaN(percentile([], 50)));
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+  });
+
+  it("each metric's median is over the runs, a run's missing number left out", () => {
+    const m = { id: 'x', title: 'X', run: async () => [] };
+    const run = (v: number) => [{ key: 'k', label: 'K', unit: 'ms', value: v }];
+    const [k] = aggregate(m, [run(3), run(Number.NaN), run(1)]).metrics;
+    assert.deepEqual(k, { key: 'k', label: 'K', unit: 'ms', median: 2, runs: [3, Number.NaN, 1] });
+  });
+});
 
 describe('bench --quick (CI smoke)', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));

@@ -46,6 +46,7 @@ export const QUICK_SIZES: BenchSizes = {
   openRuns: [0, 10, 30],
   cacheSize: 12,
   stormClusters: 10,
-  outageMs: 3_000,
+  // Longer than an activity's three quick attempts (about 3 s): the changes wait on the durable backoff.
+  outageMs: 5_000,
   settleTimeoutMs: 120_000,
 };
