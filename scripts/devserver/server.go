@@ -47,14 +47,26 @@ func (r *running) stop() {
 // hostPort formats ip:port, with brackets for IPv6.
 func hostPort(ip string, port int) string { return net.JoinHostPort(ip, strconv.Itoa(port)) }
 
-// freePort asks the kernel for a port nobody listens on (for the internal services).
+// freePort asks the kernel for a port nobody listens on (for the internal services), left
+// in TIME_WAIT as the Temporal CLI and SDK do: for a minute no other process's port-0
+// listener or connection gets it (two test passes run at once), yet this server can bind it.
 func freePort(ip string) (int, error) {
 	l, err := net.Listen("tcp", hostPort(ip, 0))
 	if err != nil {
 		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	port := l.Addr().(*net.TCPAddr).Port
+	c, err := net.Dial("tcp", hostPort(ip, port))
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	s, err := l.Accept()
+	if err != nil {
+		return 0, err
+	}
+	return port, s.Close()
 }
 
 // portFree fails with a clear message when something listens there already.
