@@ -24,11 +24,12 @@ describe('dev server, as the SDK starts it', () => {
   });
   after(() => env?.teardown());
 
-  it('runs the pinned Temporal server and Web UI', async () => {
+  it('runs the pinned Temporal server and Web UI, the UI fetching no newsfeed from the internet', async () => {
     const info = await env.connection.workflowService.getSystemInfo({});
     assert.equal(info.serverVersion, SERVER_VERSION);
-    const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Version: string };
+    const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Version: string; DisableNewsFetch: boolean };
     assert.equal(settings.Version, UI_VERSION);
+    assert.equal(settings.DisableNewsFetch, true);
   });
 
   it("registers the project's search attributes and offers the APIs the project uses", async () => {

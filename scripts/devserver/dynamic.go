@@ -21,6 +21,9 @@ func defaultDynamicConfig() map[string]any {
 		dynamicconfig.HistoryPersistenceMaxQPS.Key().String():                     45000,
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key().String():                 8096,
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key().String(): 100,
+		// No call home for a version check: the dev server works offline, and tests talk
+		// only to 127.0.0.1 (the SDK passes the same; npm start did not).
+		dynamicconfig.EnableServerVersionCheck.Key().String(): false,
 		// The CLI's: reset/pause/unpause/update-options and batch operations for
 		// standalone activities (off by default in the server).
 		activity.EnableStandaloneActivityOperatorCommands.Key().String():                  true,

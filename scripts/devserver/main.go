@@ -55,7 +55,8 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.publicPath, "ui-public-path", "", "Web UI base path")
 	fs.StringVar(&o.assetPath, "ui-asset-path", "", "Web UI custom assets")
 	fs.StringVar(&o.codecEndpoint, "ui-codec-endpoint", "", "Web UI remote codec endpoint")
-	fs.BoolVar(&o.disableNewsFetch, "ui-disable-news-fetch", false, "Web UI does not fetch its newsfeed")
+	// On by default, unlike the CLI's: the UI would have the browser fetch a feed from the internet.
+	fs.BoolVar(&o.disableNewsFetch, "ui-disable-news-fetch", true, "Web UI does not fetch its newsfeed (=false to let it)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "text, pretty (same as text) or json")
 	fs.StringVar(&o.logLevel, "log-level", "", "debug, info, warn, error or never (default: warn)")
 	fs.BoolVar(&o.logConfig, "log-config", false, "print the server config to stderr")
