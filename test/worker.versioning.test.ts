@@ -24,6 +24,7 @@ const { temporal } = proto;
 const PINNED = temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED;
 const PINNED_OVERRIDE = temporal.api.workflow.v1.VersioningOverride.PinnedOverrideBehavior.PINNED_OVERRIDE_BEHAVIOR_PINNED;
 const WORKFLOW_TASK_COMPLETED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+const WORKFLOW_SIGNALED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
 
 /**
  * Upgrade on continue-as-new needs a server that knows the target-changed flag and the
@@ -117,9 +118,23 @@ function versioningSuite(server: 'dev' | 'cluster'): void {
     });
   }
   /** The type of the latest run's last history event. */
-  async function lastEvent(clusterId: string) {
-    const history = await h.lifecycle.handle(clusterId).fetchHistory();
-    return history.events?.at(-1)?.eventType;
+  /**
+   * Sends versionCheck and waits until a workflow task completed after it. (The last event
+   * is not that: the task's own commands, a timer say, may follow its completion.)
+   */
+  async function versionCheckHandled(clusterId: string): Promise<void> {
+    const events = async () => (await h.lifecycle.handle(clusterId).fetchHistory()).events ?? [];
+    const signaled = (list: Awaited<ReturnType<typeof events>>) => list.filter((e) => e.eventType === WORKFLOW_SIGNALED).length;
+    const before = signaled(await events());
+    await h.lifecycle.handle(clusterId).signal('versionCheck');
+    await eventually(
+      events,
+      (list) => {
+        const at = list.map((e) => e.eventType).lastIndexOf(WORKFLOW_SIGNALED);
+        return signaled(list) > before && list.slice(at + 1).some((e) => e.eventType === WORKFLOW_TASK_COMPLETED);
+      },
+      { what: 'the versionCheck signal handled' },
+    );
   }
   const SUBSCRIPTION = '/api/accounts_mgmt/v1/subscriptions/:id';
 
@@ -229,8 +244,7 @@ function versioningSuite(server: 'dev' | 'cluster'): void {
     it("an operator's pinned override holds a run (it is not flagged) and moves it mid-run (an urgent fix); removed, the run stays where it is", async () => {
       for (let i = 0; i < 3; i++) {
         await override(held, 'A');
-        await h.lifecycle.handle(held).signal('versionCheck');
-        await eventually(() => lastEvent(held), (type) => type === WORKFLOW_TASK_COMPLETED, { what: 'the signal handled' });
+        await versionCheckHandled(held);
       }
       const onA = await versionOf(held);
       assert.equal(onA.buildId, 'A');
@@ -239,8 +253,7 @@ function versioningSuite(server: 'dev' | 'cluster'): void {
       await h.lifecycle.renameCluster(held, 'held-on-B');
       await eventually(() => subscription(subscriptions[held]!), (s) => s.display_name === 'held-on-B', { what: 'rename on B' });
       await override(held, undefined);
-      await h.lifecycle.handle(held).signal('versionCheck');
-      await eventually(() => lastEvent(held), (type) => type === WORKFLOW_TASK_COMPLETED, { what: 'the signal handled' });
+      await versionCheckHandled(held);
       assert.deepEqual(await versionOf(held), { runId: onA.runId, behavior: PINNED, buildId: 'B' }, 'the same run, pinned to B');
     });
 
