@@ -1,7 +1,8 @@
 // The embedded Temporal: the dev server (tools/bin/temporal-dev-server, built from
-// scripts/devserver/ at production's server version) as a child process with its state in a SQLite file, the Web UI on, and the project's
-// search attributes registered. It runs in its own process group, so a terminal's
-// Ctrl-C reaches only the dev stack, which stops it after the worker.
+// scripts/devserver/ at production's server version) as a child process with its
+// state in a SQLite file, the Web UI on, and the project's search attributes
+// registered. It runs in its own process group, so a terminal's Ctrl-C reaches only
+// the dev stack, which stops it after the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
