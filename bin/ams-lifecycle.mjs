@@ -3,6 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../client/cli.ts');
+const { runCli } = await import('../cli/index.ts');
 // Exit explicitly: a closed Temporal connection or SDK runtime may leave idle handles behind.
 process.exit(await runCli(process.argv.slice(2)));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { EXIT } from '../client/cli.js';
+import { EXIT } from '../cli/index.js';
 import { ClusterDeletedError, ClusterNotFoundError, InvalidInputError } from '../client/index.js';
 import type { ClusterStateView, WorkflowResult } from '../workflows/definitions.js';
 import { runCliCaptured } from './helpers/cli-capture.js';

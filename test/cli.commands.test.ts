@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { EXIT, runCli } from '../client/cli.js';
+import { EXIT, runCli } from '../cli/index.js';
 import { EmulatorAdmin } from '../emulator/admin-client.js';
 import { GLOBEX_ORG_ID } from '../emulator/index.js';
 import type { StackInfo } from '../scripts/dev/banner.js';

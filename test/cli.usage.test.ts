@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EXIT, runCli } from '../client/cli.js';
+import { EXIT, runCli } from '../cli/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/ams-lifecycle.mjs', import.meta.url));
 const CLUSTER = '8c1e3a8e-5d2b-4c4f-9f0a-2b7e6d1c3a44';

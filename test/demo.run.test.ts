@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { ClusterLifecycleClient } from '../client/cluster-client.js';
-import { EXIT, runCli } from '../client/cli.js';
+import { EXIT, runCli } from '../cli/index.js';
 import type { Subscription } from '../emulator/admin-client.js';
 import type { StackInfo } from '../scripts/dev/banner.js';
 import { DemoSetupError, expectedSubscription, OUTCOMES, planDemo, runDemo, type ClusterLife } from '../scripts/demo/index.js';

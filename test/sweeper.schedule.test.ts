@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createAmsClient } from '../ams/index.js';
-import { EXIT } from '../client/cli.js';
+import { EXIT } from '../cli/index.js';
 import { EmulatorAdmin } from '../emulator/admin-client.js';
 import { ensureSweeperSchedule } from '../worker/sweeper-schedule.js';
 import { SWEEPER_SCHEDULE_ID, SWEEPER_WORKFLOW_TYPE, sweepResultKey, type SweepResult } from '../workflows/sweeper-definitions.js';

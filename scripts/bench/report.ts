@@ -1,6 +1,6 @@
 // The bench's result: each metric's median over the runs (with every run's value),
 // as a table for the terminal and as JSON for the record.
-import { plainTable } from '../../client/cli/table.js';
+import { plainTable } from '../../lib/plain-table.js';
 import type { Measurement, Metric } from './measurement.js';
 import { median } from './stats.js';
 import type { BenchSizes } from './sizes.js';

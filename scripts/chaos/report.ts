@@ -1,6 +1,6 @@
 // The chaos run's table: what happened, and the counts that must be zero. A failure
 // prints the seed and each failing cluster's events, so it replays.
-import { plainTable } from '../../client/cli/table.js';
+import { plainTable } from '../../lib/plain-table.js';
 import { CHAOS_FAULT_KINDS, type FaultCounts } from './faults.js';
 import { describeLife } from './lives.js';
 import type { SecretsScan } from './secrets.js';

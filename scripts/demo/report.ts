@@ -1,6 +1,6 @@
 // The demo's final table: per outcome, how many clusters, AMS calls made, and
 // whether AMS holds what the design says.
-import { plainTable } from '../../client/cli/table.js';
+import { plainTable } from '../../lib/plain-table.js';
 import { OUTCOMES, type Outcome } from './plan.js';
 import type { ClusterCheck } from './verify.js';
 

@@ -1,6 +1,6 @@
 // Runs the CLI in-process (runCli never exits) and captures what a user would see.
 import { PassThrough } from 'node:stream';
-import { runCli } from '../../client/cli.js';
+import { runCli } from '../../cli/index.js';
 
 export interface CliResult {
   code: number;

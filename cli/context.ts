@@ -2,8 +2,8 @@
 // session that is always closed, and one way to print a result.
 import type { Command } from 'commander';
 import type { z } from 'zod';
-import { validate } from '../../workflows/validation.js';
-import { InvalidInputError } from '../errors.js';
+import { validate } from '../workflows/validation.js';
+import { InvalidInputError } from '../client/errors.js';
 import { openSession, temporalConfigFor, type GlobalOptions, type TemporalSession } from './connection.js';
 import { printJson, type CliIo } from './io.js';
 

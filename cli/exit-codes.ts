@@ -9,8 +9,8 @@ import {
   LifecycleTimeoutError,
   RegistrationPendingError,
   RegistrationRefusedError,
-} from '../errors.js';
-import { ConfigError } from '../../worker/config.js';
+} from '../client/errors.js';
+import { ConfigError } from '../worker/config.js';
 
 export const EXIT = {
   ok: 0,

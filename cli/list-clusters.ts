@@ -1,8 +1,8 @@
 // `ams-lifecycle list`: a visibility query over the workflows' custom search
 // attributes (needs a server with advanced visibility, e.g. the dev server).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { plainTable } from './table.js';
-import { searchAttributes, type Phase } from '../../workflows/definitions.js';
+import { plainTable } from '../lib/plain-table.js';
+import { searchAttributes, type Phase } from '../workflows/definitions.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export const PHASES: Phase[] = ['registered', 'installing', 'finalizing', 'installed', 'failed', 'deleted', 'refused'];

@@ -1,10 +1,10 @@
 // Long-running commands: the AMS emulator and the worker. Both stop cleanly on
 // SIGINT/SIGTERM and then return, so the CLI exits 0.
 import type { Command } from 'commander';
-import { DEFAULT_EMULATOR_PORT, runEmulatorCommand } from '../../emulator/main.js';
-import { loadWorkerConfig } from '../../worker/config.js';
-import { createLogger } from '../../worker/logger.js';
-import { runWorker } from '../../worker/run-worker.js';
+import { DEFAULT_EMULATOR_PORT, runEmulatorCommand } from '../emulator/main.js';
+import { loadWorkerConfig } from '../worker/config.js';
+import { createLogger } from '../worker/logger.js';
+import { runWorker } from '../worker/run-worker.js';
 import { envWithOverrides, withFlagNames } from './connection.js';
 import { emit, globalsOf, type CommandContext } from './context.js';
 import { integerBetween } from './parsers.js';

@@ -1,7 +1,7 @@
 // `ams-lifecycle demo`: see scripts/demo/. Exit 7 when AMS differs from the design.
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
-import { DEMO_DEFAULTS, DemoSetupError, renderReport, runDemo } from '../../scripts/demo/index.js';
+import { DEMO_DEFAULTS, DemoSetupError, renderReport, runDemo } from '../scripts/demo/index.js';
 import { emit, globalsOf, withSession, type CommandContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { integerBetween } from './parsers.js';

@@ -1,7 +1,7 @@
 // The lifecycle commands: one per client-library function, plus status and list.
 import { Option, type Command } from 'commander';
 import type { z } from 'zod';
-import type { DeletedBy } from '../../workflows/definitions.js';
+import type { DeletedBy } from '../workflows/definitions.js';
 import {
   clusterIdSchema,
   consoleUrlSchema,
@@ -9,12 +9,12 @@ import {
   openshiftClusterIdSchema,
   registrationSchema,
   renameSchema,
-} from '../../workflows/validation.js';
+} from '../workflows/validation.js';
 import { emit, precheck, withSession, type CommandContext } from './context.js';
 import { listClusters, PHASES, renderList, SUBSCRIPTION_STATUSES } from './list-clusters.js';
 import { integerBetween } from './parsers.js';
 import { renderStatus } from './status-view.js';
-import type { ClusterLifecycleClient } from '../cluster-client.js';
+import type { ClusterLifecycleClient } from '../client/cluster-client.js';
 
 type Send = (lifecycle: ClusterLifecycleClient, clusterId: string, arg: string | undefined, opts: Record<string, string>) => Promise<unknown>;
 

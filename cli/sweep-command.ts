@@ -1,7 +1,7 @@
 // `ams-lifecycle sweep`: one sweeper run now (its result as a table with --wait), or
 // with --schedule the Temporal Schedule that runs it (created or updated, idempotent).
 import { InvalidArgumentError, type Command } from 'commander';
-import { ensureSweeperSchedule, parseEvery, SWEEP_EVERY_DEFAULT } from '../../worker/sweeper-schedule.js';
+import { ensureSweeperSchedule, parseEvery, SWEEP_EVERY_DEFAULT } from '../worker/sweeper-schedule.js';
 import {
   SWEEPER_DEFAULTS,
   SWEEPER_MANUAL_ID_PREFIX,
@@ -10,11 +10,11 @@ import {
   type SweeperArgs,
   type SweepFinding,
   type SweepResult,
-} from '../../workflows/sweeper-definitions.js';
+} from '../workflows/sweeper-definitions.js';
 import { emit, withSession, type CommandContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { integerBetween } from './parsers.js';
-import { plainTable } from './table.js';
+import { plainTable } from '../lib/plain-table.js';
 
 interface SweepOptions {
   deleteLeaked?: boolean;

@@ -1,7 +1,7 @@
 // The `ams-lifecycle` command tree (commander). Errors are not printed here:
 // runCli turns every failure into one line on stderr and an exit code.
 import { Command } from 'commander';
-import { CONFIG_VARIABLES } from '../../worker/config.js';
+import { CONFIG_VARIABLES } from '../worker/config.js';
 import { addClusterCommands } from './cluster-commands.js';
 import type { CommandContext } from './context.js';
 import { addDemoCommand } from './demo-command.js';

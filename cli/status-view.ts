@@ -1,7 +1,7 @@
 // Human rendering of a cluster's state for `ams-lifecycle status`.
-import { plainTable } from './table.js';
-import type { ClusterStateView, SubscriptionField } from '../../workflows/definitions.js';
-import { describeFinding, describeWork } from '../../workflows/details.js';
+import { plainTable } from '../lib/plain-table.js';
+import type { ClusterStateView, SubscriptionField } from '../workflows/definitions.js';
+import { describeFinding, describeWork } from '../workflows/details.js';
 
 const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 

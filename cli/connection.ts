@@ -1,9 +1,9 @@
 // The CLI's Temporal connection: configuration from the environment (as the
 // worker reads it) with --address/--namespace/--task-queue on top.
 import type { Client } from '@temporalio/client';
-import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../../worker/config.js';
-import type { ClusterLifecycleClient } from '../cluster-client.js';
-import { connectLifecycleClient } from '../connect.js';
+import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../worker/config.js';
+import type { ClusterLifecycleClient } from '../client/cluster-client.js';
+import { connectLifecycleClient } from '../client/connect.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface GlobalOptions {

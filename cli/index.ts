@@ -1,12 +1,12 @@
 // `ams-lifecycle`: the command line over the client library (bin/ams-lifecycle.mjs runs it).
 // runCli never exits the process: it returns the exit code, so tests call it in-process.
 import { CommanderError } from 'commander';
-import { describeFailure, EXIT } from './cli/exit-codes.js';
-import { processIo, type CliIo } from './cli/io.js';
-import { buildProgram } from './cli/program.js';
+import { describeFailure, EXIT } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+import { buildProgram } from './program.js';
 
-export { EXIT } from './cli/exit-codes.js';
-export type { CliIo } from './cli/io.js';
+export { EXIT } from './exit-codes.js';
+export type { CliIo } from './io.js';
 
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
 
