@@ -9,6 +9,7 @@ import {
   SubscriptionSchema,
 } from './schemas.js';
 import { createTokenProvider } from './token-provider.js';
+import { SUBSCRIPTION_FIELDS } from '../workflows/values.js';
 import { AmsTransport } from './transport.js';
 import type {
   AmsCallOptions,
@@ -24,7 +25,8 @@ import type {
 
 export const AMS_V1 = '/api/accounts_mgmt/v1';
 
-const PATCHABLE_FIELDS = ['display_name', 'external_cluster_id', 'console_url', 'status'] as const;
+/** The fields the lifecycle patches, one per PATCH. */
+const PATCHABLE_FIELDS = SUBSCRIPTION_FIELDS;
 
 /** Page size of the find-all lookups (AMS's default): a cluster rarely has more than one page. */
 const FIND_PAGE_SIZE = 100;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AmsValidationIssue } from './errors.js';
 
 /** Subscription.status values known today; others are kept as they come (the spec's status is a free string). */
-export const SUBSCRIPTION_STATUSES = ['Reserved', 'Active', 'Stale', 'Archived', 'Deprovisioned', 'Disconnected'] as const;
+export { SUBSCRIPTION_STATUSES } from '../workflows/values.js';
 
 // Go's zero time (0001-01-01T00:00:00Z), which AMS sends for dates never set, is RFC 3339 too.
 const rfc3339 = z.iso.datetime({ offset: true });

@@ -2,10 +2,9 @@
 // assisted-service pkg/ocm). Lifecycle code depends on this interface only and
 // never builds URLs.
 
-import type { SUBSCRIPTION_STATUSES } from './schemas.js';
-
 /** The statuses known today (SUBSCRIPTION_STATUSES). */
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+import type { SubscriptionStatus } from '../workflows/values.js';
+export type { SubscriptionStatus };
 
 /** Any object's reference as AMS sends it: all optional (the spec requires nothing). */
 export interface ObjectReference {

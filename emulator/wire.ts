@@ -4,15 +4,8 @@
 export const API = '/api/accounts_mgmt/v1';
 export const AUTHZ_API = '/api/authorizations/v1';
 
-export const SUBSCRIPTION_STATUSES = [
-  'Reserved',
-  'Active',
-  'Stale',
-  'Archived',
-  'Deprovisioned',
-  'Disconnected',
-] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+import type { SubscriptionStatus } from '../workflows/values.js';
+export { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../workflows/values.js';
 
 /** Real AMS sends Go's zero time for dates it never set. */
 export const ZERO_DATE = '0001-01-01T00:00:00Z';

@@ -8,14 +8,11 @@ import {
   type ClusterState,
   type DriftFinding,
   type PendingWork,
-  type SubscriptionField,
   type SubscriptionInspection,
   type SubscriptionValues,
   type TelemetryWatch,
 } from './definitions.js';
-
-/** Fields the installer owns: AMS drifting from what this run last set is repaired. */
-export const INSTALLER_FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url'];
+import { INSTALLER_FIELDS } from './values.js';
 
 export const DRIFT_FINDINGS_KEPT = 10;
 

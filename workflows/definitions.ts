@@ -11,16 +11,21 @@ export function workflowIdForCluster(clusterId: string): string {
   return `${WORKFLOW_ID_PREFIX}${clusterId}`;
 }
 
-/** Value lists defined once; their types derive from them. */
-export const PHASES = ['registered', 'installing', 'finalizing', 'installed', 'failed', 'deleted', 'refused'] as const;
-export type Phase = (typeof PHASES)[number];
-
-export const DELETED_BY = ['user', 'garbage-collection'] as const;
-export type DeletedBy = (typeof DELETED_BY)[number];
-
-/** The telemetry watch after Active (rules 3): `TelemetryStatus` in the Web UI. */
-export const TELEMETRY_STATUSES = ['waiting', 'ok', 'missing', 'duplicate'] as const;
-export type TelemetryStatus = (typeof TELEMETRY_STATUSES)[number];
+// Value lists live in values.ts (no Temporal import, so ams/ and emulator/ share them).
+export {
+  DELETED_BY,
+  DELETION_OUTCOMES,
+  FailureTypes,
+  PHASES,
+  SUBSCRIPTION_FIELDS,
+  TELEMETRY_STATUSES,
+  type DeletedBy,
+  type DeletionOutcome,
+  type Phase,
+  type SubscriptionField,
+  type TelemetryStatus,
+} from './values.js';
+import type { DeletedBy, DeletionOutcome, Phase, SubscriptionField, TelemetryStatus } from './values.js';
 
 /** When the checks after the install run (rules 3); the client sets them at registration. */
 export interface AfterInstallTiming {
@@ -41,9 +46,6 @@ export interface ClusterRegistration {
   displayName: string;
   accountUsername: string;
 }
-
-/** Fields the workflow keeps in step with AMS, one PATCH each. */
-export type SubscriptionField = 'display_name' | 'external_cluster_id' | 'console_url' | 'status';
 
 /** How an AMS failure is treated: see activities/ams-failure.ts. */
 export type AmsErrorCategory = 'transient' | 'credentials' | 'refused' | 'not-found' | 'invalid';
@@ -187,9 +189,6 @@ export interface DriftFinding {
   before?: string;
 }
 
-export const DELETION_OUTCOMES = ['deleted', 'left-untouched', 'already-gone', 'never-created'] as const;
-export type DeletionOutcome = (typeof DELETION_OUTCOMES)[number];
-
 /**
  * AMS work in the order the loop does it. `notBefore` (workflow time, ISO) holds a step
  * until requests whose outcome is unknown can no longer land in AMS.
@@ -278,11 +277,3 @@ export const searchAttributes = {
 } as const;
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);
-
-/** Failure types the workflow raises to callers (update) and the client maps to errors. */
-export const FailureTypes = {
-  registrationRefused: 'RegistrationRefused',
-  registrationPending: 'RegistrationPending',
-  clusterDeleted: 'ClusterDeleted',
-  invalidInput: 'InvalidInput',
-} as const;

@@ -2,10 +2,9 @@
 // one-line summaries of each activity and timer. Pure functions of the state.
 // Every value from outside (names, accounts, URLs, AMS messages) is shown as inline
 // code: data, never markup, and never an autolink.
-import type { ClusterState, DriftFinding, PendingWork, SubscriptionField } from './definitions.js';
+import type { ClusterState, DriftFinding, PendingWork } from './definitions.js';
+import { SUBSCRIPTION_FIELDS } from './values.js';
 import { activeHeld, amsStatus, hardened, pendingWork } from './state.js';
-
-const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
 
 export function describeWork(work: PendingWork, state: ClusterState): string {
   switch (work.kind) {
@@ -68,7 +67,7 @@ function fieldTable(state: ClusterState): string {
   const head = showAms
     ? ['| field | desired | applied by this run | AMS last answered |', '| --- | --- | --- | --- |']
     : ['| field | desired | applied in AMS |', '| --- | --- | --- |'];
-  const rows = FIELDS.map((f) => {
+  const rows = SUBSCRIPTION_FIELDS.map((f) => {
     const cells = [f, cell(state.desired[f]), cell(state.applied[f]), ...(showAms ? [cell(state.ams?.[f])] : [])];
     return `| ${cells.join(' | ')} |`;
   });

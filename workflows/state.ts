@@ -14,6 +14,7 @@ import type {
   SubscriptionValues,
   UncertainWrite,
 } from './definitions.js';
+import { DELETED_STATUS, SUBSCRIPTION_FIELDS } from './values.js';
 import { afterInstall, installedCluster, scheduledChecks } from './after-install.js';
 import { capText } from './validation.js';
 
@@ -56,9 +57,6 @@ export function upgradeCarriedState(carried: ClusterState, rules = RULES): Clust
   return (state.rules ?? 1) < rules ? { ...state, rules } : state;
 }
 
-/** Patches in the order today's service sends them: fields first, Active last. */
-const PATCH_ORDER: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
-
 /** The run is over: registration refused, or the deletion has been applied (and re-checked). */
 export function isTerminal(state: ClusterState): boolean {
   return state.phase === 'refused' || (state.deletion?.outcome !== undefined && state.deletion.recheckAfter === undefined);
@@ -77,7 +75,8 @@ export function activeHeld(state: ClusterState): boolean {
 function pendingPatches(state: ClusterState): PendingWork[] {
   if (state.subscriptionId === undefined || state.subscriptionGone) return [];
   const work: PendingWork[] = [];
-  for (const field of PATCH_ORDER) {
+  // SUBSCRIPTION_FIELDS is the order today's service patches in: fields first, Active last.
+  for (const field of SUBSCRIPTION_FIELDS) {
     const want = state.desired[field];
     if (want === undefined || want === state.applied[field]) continue;
     if (state.refusedValues[field] === want) continue;
@@ -225,7 +224,7 @@ export function amsStatus(state: ClusterState): string | undefined {
 
 /** The status the Web UI lists: AMS's, or Deleted once this run deleted it. */
 export function appliedStatus(state: ClusterState): string | undefined {
-  return state.deletion?.outcome === 'deleted' ? 'Deleted' : amsStatus(state);
+  return state.deletion?.outcome === 'deleted' ? DELETED_STATUS : amsStatus(state);
 }
 
 // ---- requests whose outcome is unknown (rules 2) ----

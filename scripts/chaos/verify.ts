@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
 import type { Subscription } from '../../emulator/admin-client.js';
 import type { ClusterStateView } from '../../workflows/definitions.js';
+import { INSTALLER_FIELDS } from '../../workflows/values.js';
 import { mapWithConcurrency } from '../demo/pool.js';
 import type { DriveRecord } from './drive.js';
 import type { ChaosLife } from './lives.js';
@@ -140,7 +141,7 @@ export function verify(input: VerifyInput): Verification {
       // Only a subscription the ageing did age may have left Active on AMS's own account.
       const statusOk = sub.status === expected.status || (expected.status === 'Active' && input.aged.has(sub.id) && AGED_STATUSES.includes(sub.status));
       if (!statusOk) add('lost updates', `status ${sub.status}; the design says ${expected.status}`);
-      for (const field of ['display_name', 'external_cluster_id', 'console_url'] as const) {
+      for (const field of INSTALLER_FIELDS) {
         const have = sub[field] || undefined;
         if (have !== expected[field]) add('lost updates', `${field} ${JSON.stringify(have)}; the design says ${JSON.stringify(expected[field])}`);
       }
