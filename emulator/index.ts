@@ -45,6 +45,9 @@ export interface RunningEmulator {
   credentials: { clientId: string; clientSecret: string };
   serviceAccounts: { clientId: string; clientSecret: string; username: string; organizationId: string }[];
   users: UserCredentials[];
+  /** Writes changes still waiting for the data file (write-behind); nothing without one. */
+  flush(): Promise<void>;
+  /** Stops listening, then writes what is pending: nothing acknowledged is lost. */
   close(): Promise<void>;
 }
 
@@ -105,9 +108,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: { clientId: first?.clientId ?? '', clientSecret: first?.clientSecret ?? '' },
     serviceAccounts,
     users,
+    async flush() {
+      await persistence?.flush();
+    },
     async close() {
       await app.close();
-      persistence?.close();
+      await persistence?.close();
     },
   };
 }

@@ -1,7 +1,11 @@
 // SQLite persistence through sql.js (WASM): the whole database lives in memory and
-// is written to the data file (atomically) after each mutation, loaded on start.
+// is written to the data file (atomically), loaded on start. Writes are write-behind:
+// a mutation only marks the database dirty; one export per interval goes to the file
+// off the request path (exporting the whole file per request made the emulator slower
+// than AMS). close() flushes, so a clean stop loses nothing acknowledged.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import type { StoredSubscription } from './lifecycle.js';
@@ -25,20 +29,35 @@ export type Change =
   | { type: 'meta'; key: string; value: unknown }
   | { type: 'clear' };
 
+/** How long changes may wait in memory before the file is written. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 100;
+
 export class SqlitePersistence {
   readonly #db: Database;
   readonly #file: string;
+  readonly #intervalMs: number;
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #fileWrites = 0;
+  #closed = false;
 
-  private constructor(db: Database, file: string) {
+  private constructor(db: Database, file: string, intervalMs: number) {
     this.#db = db;
     this.#file = file;
+    this.#intervalMs = intervalMs;
   }
 
-  static async open(file: string): Promise<SqlitePersistence> {
+  static async open(file: string, opts: { flushIntervalMs?: number } = {}): Promise<SqlitePersistence> {
     const SQL = await initSqlJs();
     const db = existsSync(file) ? new SQL.Database(readFileSync(file)) : new SQL.Database();
     db.run(SCHEMA);
-    return new SqlitePersistence(db, file);
+    return new SqlitePersistence(db, file, opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+  }
+
+  /** How many times the file was written (for tests and benchmarks). */
+  get fileWrites(): number {
+    return this.#fileWrites;
   }
 
   load(): PersistedState {
@@ -51,16 +70,43 @@ export class SqlitePersistence {
     return { subscriptions, labels, meta };
   }
 
-  /** Applies the changes in one transaction, then writes the file. */
+  /** Applies the changes in one transaction in memory; the file follows within the interval. */
   apply(changes: Change[]): void {
     if (changes.length === 0) return;
+    if (this.#closed) throw new Error('SQLite persistence is closed');
     this.#db.run('BEGIN');
     for (const change of changes) this.#applyOne(change);
     this.#db.run('COMMIT');
-    this.#write();
+    this.#dirty = true;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      // Kept dirty on failure: the next change or close() tries again.
+      this.flush().catch((error: unknown) => process.emitWarning(`AMS emulator: writing ${this.#file} failed: ${String(error)}`));
+    }, this.#intervalMs);
   }
 
-  close(): void {
+  /** Writes pending changes now (one write at a time; changes made meanwhile follow). */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#writing.then(async () => {
+      if (!this.#dirty) return;
+      this.#dirty = false;
+      try {
+        await this.#write(this.#db.export());
+      } catch (error) {
+        this.#dirty = true;
+        throw error;
+      }
+    });
+    this.#writing = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
     this.#db.close();
   }
 
@@ -93,10 +139,11 @@ export class SqlitePersistence {
     return this.#db.exec(sql)[0]?.values ?? [];
   }
 
-  #write(): void {
+  async #write(bytes: Uint8Array): Promise<void> {
     mkdirSync(dirname(this.#file), { recursive: true });
     const tmp = `${this.#file}.tmp-${process.pid}`;
-    writeFileSync(tmp, this.#db.export());
-    renameSync(tmp, this.#file);
+    await writeFile(tmp, bytes);
+    await rename(tmp, this.#file);
+    this.#fileWrites++;
   }
 }

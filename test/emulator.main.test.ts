@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { emulatorCommand, runEmulatorCommand } from '../emulator/main.js';
+import { EmulatorAdmin } from '../emulator/admin-client.js';
+import { startEmulator } from '../emulator/index.js';
 import { API, call, postForm } from './helpers/emulator-http.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -60,11 +62,24 @@ describe('emulator command', () => {
         client_secret: 'emulator-secret',
       });
       assert.equal((await call(url, 'GET', `${API}/current_account`, { token: token.body.access_token })).status, 200);
-      assert.ok(existsSync(data), 'the data file is written');
+      // Acknowledged just before SIGTERM: the write-behind file must still get it.
+      const created = await call(url, 'POST', `${API}/cluster_authorizations`, {
+        token: token.body.access_token,
+        body: { account_username: 'alice', cluster_id: 'sigterm-1', product_id: 'OCP', product_category: 'AssistedInstall', managed: false, reserve: true, resources: [] },
+      });
+      assert.ok(created.status < 300, created.text);
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const [code] = await exited;
       assert.equal(code, 0);
+      assert.ok(existsSync(data), 'the data file is written');
+      const again = await startEmulator({ port: 0, dataFile: data });
+      try {
+        const state = await new EmulatorAdmin(again.url).state();
+        assert.deepEqual(state.subscriptions.map((s) => s.cluster_id), ['sigterm-1']);
+      } finally {
+        await again.close();
+      }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ACME_ORG_ID, type StateDump } from '../emulator/index.js';
+import { SqlitePersistence } from '../emulator/persistence.js';
 import { API, postForm, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
 describe('emulator persistence (SQLite via sql.js)', () => {
@@ -30,7 +31,9 @@ describe('emulator persistence (SQLite via sql.js)', () => {
       dump = await first.admin.state();
       offlineToken = first.emu.users[0]?.offlineToken ?? '';
 
-      // Written after each mutation: a second reader of the file sees it while the first still runs.
+      // Written behind, within the flush interval; flush() forces it: a second reader of the
+      // file then sees it while the first still runs.
+      await first.emu.flush();
       const reader = await startTestEmulator({ dataFile });
       try {
         assert.deepEqual((await reader.admin.state()).subscriptions.map((s) => s.cluster_id), ['persist-1']);
@@ -81,6 +84,43 @@ describe('emulator persistence (SQLite via sql.js)', () => {
   });
 });
 
+describe('emulator persistence is written behind', () => {
+  it('many changes make few file writes, and a clean close keeps every one of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ams-writebehind-'));
+    try {
+      const file = join(dir, 'ams.sqlite');
+      const first = await SqlitePersistence.open(file, { flushIntervalMs: 50 });
+      const template = (await startAndDumpOne()).subscriptions[0];
+      assert.ok(template);
+      for (let i = 0; i < 500; i++) {
+        const sub = { ...template, id: `wb-${i}`, cluster_id: `cluster-${i}` };
+        first.apply([{ type: 'subscription', id: sub.id, value: { sub, statusSince: sub.created_at } as never }]);
+      }
+      assert.equal(first.fileWrites, 0, 'nothing written on the request path');
+      await first.close();
+      assert.equal(first.fileWrites, 1, 'one write for 500 changes');
+      const second = await SqlitePersistence.open(file);
+      try {
+        assert.equal(second.load().subscriptions.length, 500);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function startAndDumpOne(): Promise<StateDump> {
+  const emu = await startTestEmulator();
+  try {
+    await emu.authorize(await emu.serviceToken(), 'template');
+    return await emu.admin.state();
+  } finally {
+    await emu.close();
+  }
+}
+
 describe('emulator state dump and seed', () => {
   let source: TestEmulator;
   let target: TestEmulator;
@@ -101,6 +141,15 @@ describe('emulator state dump and seed', () => {
     assert.deepEqual(seeded.labels, dump.labels);
     const visible = await target.call('GET', `${API}/subscriptions`, { token: await target.userToken('carol') });
     assert.deepEqual(visible.body.items.map((s: { cluster_id: string }) => s.cluster_id), ['seed-2']);
+  });
+
+  it('a dump of 12,000 subscriptions is accepted (benchmarks seed that many)', async () => {
+    const template = (await startAndDumpOne()).subscriptions[0];
+    assert.ok(template);
+    const subscriptions = Array.from({ length: 12_000 }, (_, i) => ({ ...template, id: `big-${i}`, cluster_id: `big-cluster-${i}` }));
+    const big = await target.call('POST', '/_emulator/seed', { body: { subscriptions } });
+    assert.equal(big.status, 204, big.text);
+    assert.equal((await target.admin.state()).subscriptions.length, 12_000);
   });
 
   it('a malformed dump is refused with 400 and changes nothing', async () => {
