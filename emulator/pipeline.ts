@@ -102,16 +102,8 @@ async function onRequest(ctx: EmulatorContext, request: FastifyRequest): Promise
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   const action = decision.action;
   request.emu.fault = action;
-  switch (action?.kind) {
-    case 'reset':
-    case 'answer':
-      // Carried out once the body is read (so the log knows the cluster), unauthenticated.
-      return;
-    case 'error':
-    case 'rate_limit':
-    case 'outage':
-      throw faultError(action);
-  }
+  // Faults are carried out once the body is read (so the log knows the cluster), unauthenticated.
+  if (action !== undefined && action.kind !== 'late_commit' && action.kind !== 'commit_then_drop') return;
   if (route.startsWith('/api/')) request.emu.account = await authenticate(ctx, request);
 }
 
@@ -182,6 +174,7 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
       return;
     }
     if (fault?.kind === 'answer') return sendAnswer(reply, fault);
+    if (fault?.kind === 'error' || fault?.kind === 'rate_limit' || fault?.kind === 'outage') throw faultError(fault);
     // Held here, once the body is read: fastify runs the handler even if the client
     // has gone meanwhile, as an AMS that finishes a request its caller gave up on.
     // The timer does not keep a closed emulator's process alive.
@@ -213,8 +206,11 @@ export function installPipeline(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     // A body fastify could not read (bad JSON, too large) does not stop an answer fault.
-    if (request.emu?.fault?.kind === 'answer') return void sendAnswer(reply, request.emu.fault);
-    const apiError = toApiError(error);
+    const fault = request.emu?.fault;
+    if (fault?.kind === 'answer') return void sendAnswer(reply, fault);
+    const failed = fault?.kind === 'error' || fault?.kind === 'rate_limit' || fault?.kind === 'outage';
+    if (failed) deriveClusterId(ctx, request);
+    const apiError = failed ? faultError(fault) : toApiError(error);
     if (apiError.status === 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'unhandled emulator error');
     void reply.code(apiError.status).headers(apiError.headers).send(errorBody(apiError));
   });

@@ -170,4 +170,33 @@ describe('emulator request log', () => {
     await t.admin.clearRequests();
     assert.deepEqual(await t.admin.requests(), []);
   });
+
+  it('names the cluster of faulted requests too (outage, error, rate_limit)', async () => {
+    const sa = await t.serviceToken();
+    const id = (await t.authorize(sa, 'cluster-f')).body.subscription.id;
+    await t.admin.clearRequests();
+    await t.admin.addFault({ kind: 'outage', route: `${API}/cluster_authorizations` });
+    await t.admin.addFault({ kind: 'error', route: `${SUBSCRIPTIONS}/:id`, method: 'PATCH', status: 500 });
+    await t.admin.addFault({ kind: 'rate_limit', route: SUBSCRIPTIONS, method: 'GET' });
+    try {
+      assert.equal((await t.authorize(sa, 'cluster-f')).status, 503);
+      assert.equal((await t.call('PATCH', `${SUBSCRIPTIONS}/${id}`, { token: sa, body: { display_name: 'y' } })).status, 500);
+      const search = encodeURIComponent("cluster_id = 'cluster-f'");
+      assert.equal((await t.call('GET', `${SUBSCRIPTIONS}?search=${search}`, { token: sa })).status, 429);
+      // Malformed JSON under a fault: still the fault's answer, still the cluster from the path.
+      assert.equal((await t.call('PATCH', `${SUBSCRIPTIONS}/${id}`, { token: sa, rawBody: '{', contentType: 'application/json' })).status, 500);
+    } finally {
+      await t.admin.clearFaults();
+    }
+    const logged = await t.admin.requests({ cluster_id: 'cluster-f' });
+    assert.deepEqual(
+      logged.map((e) => [e.method, e.status, e.faults?.length]),
+      [
+        ['POST', 503, 1],
+        ['PATCH', 500, 1],
+        ['GET', 429, 1],
+        ['PATCH', 500, 1],
+      ],
+    );
+  });
 });
