@@ -39,6 +39,7 @@ import {
   validate,
 } from '../workflows/validation.js';
 import type { clusterSubscription } from '../workflows/index.js';
+import { adoptCluster, type AdoptClusterInput, type AdoptResult } from './adoption.js';
 import { withDeadline } from './deadline.js';
 import {
   ClusterDeletedError,
@@ -200,6 +201,11 @@ export class ClusterLifecycleClient {
       });
       return { alreadyDeleted: false };
     });
+  }
+
+  /** Starts the run of a cluster registered before this service, in its phase with its subscription id (client/adoption.ts). */
+  adoptCluster(input: AdoptClusterInput): Promise<AdoptResult> {
+    return adoptCluster(this.scope, input, this.callTimeoutMs);
   }
 
   /** Desired vs applied state, pending work, phase, last AMS error (also for finished runs). */

@@ -5,7 +5,8 @@
 import * as wf from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/index.js';
 import * as A from './after-install.js';
-import type { AmsErrorInfo, ClusterState, DriftFinding, PendingWork, WorkflowArgs, WorkflowResult } from './definitions.js';
+import { adoptedSchema, adoptedState, type AdoptionArgs } from './adoption.js';
+import type { AmsErrorInfo, ClusterState, DriftFinding, PendingWork, WorkflowResult } from './definitions.js';
 import { describeBackoff, describeFinding, describeWait, describeWork, renderDetails } from './details.js';
 import { handleFailure } from './failures.js';
 import { setHandlers } from './handlers.js';
@@ -45,7 +46,7 @@ export const IN_FLIGHT_SETTLE_SECONDS = 120;
 const HARDENED_RULES_PATCH = 'hardened-rules';
 const AFTER_INSTALL_PATCH = 'after-install';
 
-export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowResult> {
+export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowResult> {
   const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
   const timing = A.timingOf(args.afterInstall);
   const maxHistoryEvents = args.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
@@ -53,7 +54,11 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
   const now = () => new Date().toISOString(); // workflow time: deterministic
   const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
   const carried = args.carriedState;
-  const state: ClusterState = carried ? (rules >= 2 ? S.upgradeCarriedState(carried, rules) : carried) : S.initialState(registration, rules);
+  // An adoption (never in older histories) is checked with its own rules; a bad one refuses the run below.
+  const adoption = !carried && args.adopted !== undefined ? validate(adoptedSchema, args.adopted) : undefined;
+  const state: ClusterState = carried
+    ? (rules >= 2 ? S.upgradeCarriedState(carried, rules) : carried)
+    : adoption?.ok ? adoptedState(registration, adoption.value, rules, now()) : S.initialState(registration, rules);
 
   if (!carried) {
     // A deletion-only run needs nothing but the cluster id.
@@ -62,6 +67,8 @@ export async function clusterSubscription(args: WorkflowArgs): Promise<WorkflowR
       : validate(rules >= 2 ? registrationSchema : RULES_1_SCHEMAS.registration, registration);
     if (!checked.ok) {
       S.recordRefusal(state, { operation: 'register', category: 'invalid', message: describeIssues(checked.issues), at: now() });
+    } else if (adoption && !adoption.ok) {
+      S.recordRefusal(state, { operation: 'adopt', category: 'invalid', message: describeIssues(adoption.issues), at: now() });
     } else if (args.deletion) {
       S.markDeleted(state, args.deletion.by, now());
     }
