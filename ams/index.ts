@@ -27,3 +27,5 @@ export {
   decodeJwtPayload,
 } from './token-provider.js';
 export type { TokenProvider } from './token-provider.js';
+export { AmsInputError, AmsOperatorClient, AUTHORIZATIONS_V1, capabilityKey, LabelSchema } from './operator.js';
+export type { CapabilityReviewInput, Label } from './operator.js';

@@ -15,27 +15,33 @@ export interface GlobalOptions {
   timeout?: number;
 }
 
-const OVERRIDES = [
+/** [option key, variable it overrides, flag]. */
+export type Overrides = readonly (readonly [option: string, variable: string, flag: string])[];
+
+const OVERRIDES: Overrides = [
   ['address', 'TEMPORAL_ADDRESS', '--address'],
   ['namespace', 'TEMPORAL_NAMESPACE', '--namespace'],
   ['taskQueue', 'TEMPORAL_TASK_QUEUE', '--task-queue'],
-] as const;
+];
 
-/** The environment with the global flags laid over it (flags win). */
-export function envWithOverrides(env: Record<string, string | undefined>, globals: GlobalOptions): Record<string, string | undefined> {
+type Options = object;
+
+/** The environment with the flags laid over it (flags win). */
+export function envWithOverrides(env: Record<string, string | undefined>, opts: Options, overrides: Overrides = OVERRIDES): Record<string, string | undefined> {
   const merged = { ...env };
-  for (const [option, variable] of OVERRIDES) {
-    if (globals[option] !== undefined) merged[variable] = globals[option];
+  for (const [option, variable] of overrides) {
+    const value = (opts as Record<string, unknown>)[option];
+    if (typeof value === 'string') merged[variable] = value;
   }
   return merged;
 }
 
 /** Re-labels a configuration error caused by a flag so the message names the flag. */
-export function withFlagNames<T>(globals: GlobalOptions, load: () => T): T {
+export function withFlagNames<T>(opts: Options, load: () => T, overrides: Overrides = OVERRIDES): T {
   try {
     return load();
   } catch (error) {
-    const flag = OVERRIDES.find(([option, variable]) => error instanceof ConfigError && error.variable === variable && globals[option] !== undefined);
+    const flag = overrides.find(([option, variable]) => error instanceof ConfigError && error.variable === variable && (opts as Record<string, unknown>)[option] !== undefined);
     if (error instanceof ConfigError && flag) {
       throw new ConfigError(flag[2], error.message.slice(error.variable.length + 2));
     }

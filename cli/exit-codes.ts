@@ -10,6 +10,8 @@ import {
   RegistrationPendingError,
   RegistrationRefusedError,
 } from '../client/errors.js';
+import { AmsApiError, AmsAuthError, AmsError } from '../ams/errors.js';
+import { AmsInputError } from '../ams/operator.js';
 import { ConfigError } from '../worker/config.js';
 
 export const EXIT = {
@@ -30,10 +32,13 @@ Exit codes:
   0  ok
   1  unexpected failure (for example Temporal unreachable)
   2  usage error or invalid input (the message names the field and the rule);
-     demo: the stack it needs is not running, or --seed was already used
-  3  cluster not found (never registered)
+     demo: the stack it needs is not running, or --seed was already used;
+     operator commands: AMS answered 400 (for example a bad search expression)
+  3  cluster not found (never registered); operator commands: AMS has no such
+     subscription, organisation or capability label (404)
   4  cluster already deleted (its workflow has finished)
-  5  registration refused by AMS (quota, 400, 409): nothing was reserved
+  5  registration refused by AMS (quota, 400, 409): nothing was reserved;
+     operator commands: AMS refused the credentials or the request (401, 403, 409)
   6  registration pending: AMS unreachable, the workflow keeps retrying; run register again later
   7  demo: the AMS state differs from what the design says it must be
   8  the cluster's run was ended by an operator or its registration refused: register it again
@@ -98,8 +103,23 @@ export function describeFailure(error: unknown): CliFailure {
       lastAmsError: error.lastAmsError,
     });
   }
+  if (error instanceof AmsInputError) {
+    return fail(EXIT.usage, 'invalid-input', `invalid input: ${error.field}: ${error.rule}`, { issues: [{ field: error.field, rule: error.rule }] });
+  }
+  if (error instanceof AmsError) return describeAmsFailure(error, fail);
   const message = error instanceof Error ? error.message : String(error);
   return fail(EXIT.failure, 'unexpected', message);
+}
+
+/** What AMS said to an operator command: 404 not found, 400/422 bad input, other 4xx and a refused token refused. */
+function describeAmsFailure(error: AmsError, fail: (exitCode: number, code: string, message: string, details?: Record<string, unknown>) => CliFailure): CliFailure {
+  if (error instanceof AmsAuthError) return fail(EXIT.refused, 'ams-refused', error.message, { status: error.status });
+  if (!(error instanceof AmsApiError)) return fail(EXIT.failure, 'ams-failure', error.message);
+  const details = { status: error.status, amsCode: error.code, amsReason: error.reason, ...(error.details ? { amsDetails: error.details } : {}) };
+  if (error.status === 404) return fail(EXIT.notFound, 'ams-not-found', error.message, details);
+  if (error.status === 400 || error.status === 422) return fail(EXIT.usage, 'ams-invalid-input', error.message, details);
+  if (error.status >= 400 && error.status < 500) return fail(EXIT.refused, 'ams-refused', error.message, details);
+  return fail(EXIT.failure, 'ams-failure', error.message, details);
 }
 
 function issuesText(error: InvalidInputError): string {

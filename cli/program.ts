@@ -2,6 +2,7 @@
 // runCli turns every failure into one line on stderr and an exit code.
 import { Command } from 'commander';
 import { CONFIG_VARIABLES } from '../worker/config.js';
+import { addAmsCommands } from './ams-commands.js';
 import { addClusterCommands } from './cluster-commands.js';
 import type { CommandContext } from './context.js';
 import { addDemoCommand } from './demo-command.js';
@@ -27,7 +28,10 @@ const ENVIRONMENT_HELP = [
     const { default: value, doc } = CONFIG_VARIABLES[name];
     return `  ${name.padEnd(24)} ${doc}${value ? ` (default ${value})` : ''}`;
   }),
-  `  ${'AMS_URL'.padEnd(24)} demo: the AMS emulator to check (default http://127.0.0.1:8000)`,
+  `  ${'AMS_URL'.padEnd(24)} operator commands (subscriptions, whoami, capabilities): the OCM API root;`,
+  `  ${''.padEnd(24)} demo: the AMS emulator to check (default http://127.0.0.1:8000)`,
+  `  ${'AMS_CLIENT_ID'.padEnd(24)} operator commands log in as the worker does: AMS_TOKEN_URL, AMS_CLIENT_ID with`,
+  `  ${''.padEnd(24)} AMS_CLIENT_SECRET or AMS_CLIENT_SECRET_FILE, or AMS_TOKEN or AMS_TOKEN_FILE`,
 ].join('\n');
 
 export function buildProgram(ctx: CommandContext): Command {
@@ -52,5 +56,6 @@ export function buildProgram(ctx: CommandContext): Command {
   addSweepCommand(program, ctx);
   addServiceCommands(program, ctx);
   addDemoCommand(program, ctx);
+  addAmsCommands(program, ctx);
   return program;
 }

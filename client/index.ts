@@ -3,3 +3,4 @@ export * from './errors.js';
 export type { AfterInstallTiming, ClusterRegistration, ClusterStateView, DeletedBy, Phase, TelemetryStatus } from '../workflows/definitions.js';
 export { AFTER_INSTALL_DEFAULTS, TELEMETRY_STATUSES } from '../workflows/definitions.js';
 export { connectLifecycleClient } from './connect.js';
+export { CAPABILITY_CACHE_DEFAULTS, CapabilityCheckError, CapabilityChecker, capabilityCheckerFromEnv, type CapabilityCheckerOptions } from './capabilities.js';

@@ -233,20 +233,26 @@ function workerDeployment(env: Env): WorkerDeploymentVersion | undefined {
   return { deploymentName: name, buildId: build };
 }
 
-export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+/** Where AMS is and how to log in: shared by the worker and the CLI's operator commands. */
+export function loadAmsConfig(env: Env = process.env): WorkerConfig['ams'] {
   const amsUrl = readUrl(env, 'AMS_URL');
   if (!amsUrl) throw new ConfigError('AMS_URL', 'is required (the OCM API root, e.g. https://api.openshift.com)');
+  return {
+    baseUrl: amsUrl,
+    auth: amsAuth(env),
+    timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', atMost(AMS_TIMEOUT_MAX_MS))),
+    maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', atMost(MAX_RETRY_AFTER_CAP_SECONDS))),
+  };
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const ams = loadAmsConfig(env);
   const bundle = read(env, 'WORKFLOW_BUNDLE_PATH');
   const deployment = workerDeployment(env);
   return {
     temporal: loadTemporalConfig(env),
     ...(deployment ? { deployment } : {}),
-    ams: {
-      baseUrl: amsUrl,
-      auth: amsAuth(env),
-      timeoutMs: Number(read(env, 'AMS_TIMEOUT_MS', atMost(AMS_TIMEOUT_MAX_MS))),
-      maxRetryAfterSeconds: Number(read(env, 'AMS_MAX_RETRY_AFTER_SECONDS', atMost(MAX_RETRY_AFTER_CAP_SECONDS))),
-    },
+    ams,
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', atMost(MAX_CONCURRENT_ACTIVITIES))),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),
