@@ -1,6 +1,7 @@
 // Options of the AMS client and their defaults, resolved in one place.
 
 import pino, { type Logger } from 'pino';
+import type { AmsCircuitBreakerOptions } from './circuit-breaker.js';
 
 export interface ClientCredentialsAuth {
   kind: 'client-credentials';
@@ -33,6 +34,12 @@ export interface AmsClientOptions {
   maxRetryAfterSeconds?: number;
   /** Clock (epoch ms) used for token expiry; tests inject one. */
   now?: () => number;
+  /**
+   * Fail fast while AMS is down (after repeated transient failures; one probe per
+   * interval): the worker turns it on, so a dead AMS gets a trickle, not every retry.
+   * Off by default (the CLI and tests see every request).
+   */
+  circuitBreaker?: AmsCircuitBreakerOptions;
 }
 
 export const AMS_CLIENT_DEFAULTS = {
@@ -52,6 +59,7 @@ export interface ResolvedAmsClientOptions {
   tokenRefreshMarginSeconds: number;
   maxRetryAfterSeconds: number;
   now: () => number;
+  circuitBreaker: AmsCircuitBreakerOptions | undefined;
 }
 
 /** Fills in defaults and rejects bad options with an error naming the field and the rule. */
@@ -90,6 +98,7 @@ export function resolveAmsClientOptions(options: AmsClientOptions): ResolvedAmsC
     tokenRefreshMarginSeconds,
     maxRetryAfterSeconds,
     now: options.now ?? Date.now,
+    circuitBreaker: options.circuitBreaker,
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from './schemas.js';
 import { createTokenProvider } from './token-provider.js';
 import { SUBSCRIPTION_FIELDS } from '../workflows/values.js';
+import { AmsCircuitBreaker } from './circuit-breaker.js';
 import { AmsTransport } from './transport.js';
 import type {
   AmsCallOptions,
@@ -36,7 +37,8 @@ export class HttpAmsClient implements AmsClient {
 
   constructor(options: AmsClientOptions) {
     const resolved = resolveAmsClientOptions(options);
-    this.#transport = new AmsTransport(resolved, createTokenProvider(resolved));
+    const breaker = resolved.circuitBreaker && new AmsCircuitBreaker(resolved.circuitBreaker, resolved.now, resolved.logger);
+    this.#transport = new AmsTransport(resolved, createTokenProvider(resolved), breaker);
   }
 
   async createClusterAuthorization(input: CreateClusterAuthorizationInput, options: AmsCallOptions = {}): Promise<ClusterAuthorization> {

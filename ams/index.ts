@@ -9,6 +9,7 @@ export {
   AmsResponseValidationError,
 } from './errors.js';
 export type { AmsErrorEnvelope, AmsRequestTarget, AmsValidationIssue } from './errors.js';
+export { AmsCircuitOpenError, CIRCUIT_BREAKER_DEFAULTS, type AmsCircuitBreakerOptions } from './circuit-breaker.js';
 export { AMS_V1, HttpAmsClient, createAmsClient, searchString } from './http-client.js';
 export { AMS_REDACT_PATHS } from './logging.js';
 export { parseRetryAfter } from './retry-after.js';

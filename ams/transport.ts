@@ -4,6 +4,7 @@
 
 import type { z } from 'zod';
 import { throwIfCancelled } from './cancellation.js';
+import type { AmsCircuitBreaker, RequestOutcome } from './circuit-breaker.js';
 import type { ResolvedAmsClientOptions } from './config.js';
 import {
   AmsApiError,
@@ -33,10 +34,12 @@ export interface AmsCall {
 export class AmsTransport {
   readonly #options: ResolvedAmsClientOptions;
   readonly #tokens: TokenProvider;
+  readonly #breaker: AmsCircuitBreaker | undefined;
 
-  constructor(options: ResolvedAmsClientOptions, tokens: TokenProvider) {
+  constructor(options: ResolvedAmsClientOptions, tokens: TokenProvider, breaker?: AmsCircuitBreaker) {
     this.#options = options;
     this.#tokens = tokens;
+    this.#breaker = breaker;
   }
 
   /** A call whose 2xx answer carries a body of the given shape. */
@@ -74,9 +77,21 @@ export class AmsTransport {
     for (let attempt = 1; ; attempt++) {
       // A caller that already gave up sends nothing, not even a token request.
       throwIfCancelled(this.#target(call), call.signal);
-      const token = await this.#tokens.getToken(call.signal);
-      const result = await this.#attempt(call, token, attempt);
+      // Refused here (nothing sent) while AMS is taken to be down, except one probe per interval.
+      const report = this.#breaker?.admit(this.#target(call)) ?? (() => undefined);
+      let token: string;
+      try {
+        token = await this.#tokens.getToken(call.signal);
+      } catch (error) {
+        report({ kind: 'unsent' });
+        throw error;
+      }
+      const result = await this.#attempt(call, token, attempt).catch((error: unknown) => {
+        report(outcomeOf(error));
+        throw error;
+      });
       const { response } = result;
+      report(response.status >= 500 ? { kind: 'transient', message: `HTTP ${response.status}` } : { kind: 'answered' });
       // The token may have been revoked or expired early: refresh once and replay; never loop.
       if (response.status === 401 && attempt === 1 && this.#tokens.invalidate(token)) continue;
       if (response.status >= 400) throw apiError(this.#target(call), result, this.#options.maxRetryAfterSeconds);
@@ -119,6 +134,12 @@ export class AmsTransport {
   #invalid(call: AmsCall, response: Response, issues: { field: string; rule: string }[]): AmsResponseValidationError {
     return new AmsResponseValidationError({ operation: call.operation, target: this.#target(call), status: response.status, issues });
   }
+}
+
+/** A failure of the exchange itself: no answer (refused, reset, timeout) counts against AMS, a cancel does not. */
+function outcomeOf(error: unknown): RequestOutcome {
+  if (error instanceof AmsNetworkError && !error.cancelled) return { kind: 'transient', message: error.message };
+  return { kind: 'unsent' };
 }
 
 function apiError(target: AmsRequestTarget, { response, text }: ExchangeResult, maxRetryAfterSeconds: number): AmsApiError {
