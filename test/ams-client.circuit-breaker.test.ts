@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { AmsApiError, AmsCircuitOpenError, type AmsClient } from '../ams/index.js';
 import { classifyAmsError, toApplicationFailure } from '../activities/ams-failure.js';
+import type { AmsErrorInfo } from '../workflows/definitions.js';
 import { mayHaveLanded } from '../workflows/state.js';
 import { startEmulatorFixture, type EmulatorFixture } from './helpers/ams-client-emulator.js';
 
@@ -53,7 +54,8 @@ describe('circuit breaker', () => {
     const [real, refused] = [errors[2], errors[3]];
     assert.ok(refused instanceof AmsCircuitOpenError);
     for (const operation of ['create', 'patch', 'delete', 'lookup'] as const) {
-      const [a, b] = [classifyAmsError(real, operation), classifyAmsError(refused, operation)];
+      const a: AmsErrorInfo = classifyAmsError(real, operation);
+      const b: AmsErrorInfo = classifyAmsError(refused, operation);
       assert.equal(b.category, 'transient');
       assert.equal(b.category, a.category);
       assert.equal(mayHaveLanded(b), mayHaveLanded(a), 'the workflow treats it as a request that may still land, like the 503');
