@@ -1,16 +1,7 @@
 // The lifecycle commands: one per client-library function, plus status and list.
 import { Option, type Command } from 'commander';
-import type { z } from 'zod';
 import type { DeletedBy } from '../workflows/definitions.js';
-import {
-  clusterIdSchema,
-  consoleUrlSchema,
-  installFailedSchema,
-  openshiftClusterIdSchema,
-  registrationSchema,
-  renameSchema,
-} from '../workflows/validation.js';
-import { emit, precheck, withSession, type CommandContext } from './context.js';
+import { emit, withSession, type CommandContext } from './context.js';
 import { listClusters, PHASES, renderList, SUBSCRIPTION_STATUSES } from './list-clusters.js';
 import { integerBetween } from './parsers.js';
 import { renderStatus } from './status-view.js';
@@ -22,9 +13,8 @@ interface SignalCommand {
   usage: string;
   description: string;
   event: string;
+  /** The library call; it checks the input (InvalidInputError names the field and the rule) before sending. */
   send: Send;
-  /** Schema and payload of the event, checked before connecting. */
-  payload?: (arg: string | undefined, opts: Record<string, string>) => [z.ZodType, unknown];
   option?: [flags: string, description: string];
 }
 
@@ -33,21 +23,18 @@ const SIGNAL_COMMANDS: SignalCommand[] = [
     usage: 'rename <clusterId> <name>',
     description: 'rename the cluster (AMS display_name)',
     event: 'rename',
-    payload: (name) => [renameSchema, { displayName: name }],
     send: (l, id, name) => l.renameCluster(id, name!),
   },
   {
     usage: 'set-openshift-id <clusterId> <uuid>',
     description: 'set the OpenShift cluster id (AMS external_cluster_id)',
     event: 'openshift cluster id',
-    payload: (uuid) => [openshiftClusterIdSchema, { openshiftClusterId: uuid }],
     send: (l, id, uuid) => l.setOpenshiftClusterId(id, uuid!),
   },
   {
     usage: 'set-console-url <clusterId> <url>',
     description: 'set the console URL (absolute https URL; AMS console_url)',
     event: 'console URL',
-    payload: (url) => [consoleUrlSchema, { consoleUrl: url }],
     send: (l, id, url) => l.setConsoleUrl(id, url!),
   },
   {
@@ -60,7 +47,6 @@ const SIGNAL_COMMANDS: SignalCommand[] = [
     usage: 'install-failed <clusterId>',
     description: 'the install failed: no AMS call, the subscription stays Reserved',
     event: 'install failed',
-    payload: (_arg, opts) => [installFailedSchema, opts.reason === undefined ? {} : { reason: opts.reason }],
     send: (l, id, _arg, opts) => l.markInstallFailed(id, opts.reason),
     option: ['--reason <text>', 'why it failed (kept in the workflow state and shown in its details, at most 2000 characters)'],
   },
@@ -79,7 +65,6 @@ function addSignalCommand(program: Command, ctx: CommandContext, spec: SignalCom
   command.action(async (clusterId: string, ...rest: unknown[]) => {
     const opts = command.opts<Record<string, string>>();
     const arg = typeof rest[0] === 'string' ? rest[0] : undefined;
-    precheck(spec.event, [clusterIdSchema, { clusterId }], ...(spec.payload ? [spec.payload(arg, opts)] : []));
     await withSession(ctx, command, (s) => spec.send(s.lifecycle, clusterId, arg, opts));
     emit(
       ctx,
@@ -99,7 +84,6 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
     .option('--wait <seconds>', 'how long to wait for AMS before exit 6 (pending)', integerBetween(1, 300), 30)
     .action(async (clusterId: string, opts: { name: string; account: string; wait: number }, command: Command) => {
       const registration = { clusterId, displayName: opts.name, accountUsername: opts.account };
-      precheck('register', [registrationSchema, registration]);
       const result = await withSession(ctx, command, (s) => s.lifecycle.registerCluster(registration), {
         registrationWaitSeconds: opts.wait,
       });
@@ -116,7 +100,6 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
     )
     .addOption(new Option('--by <who>', 'who deleted it').choices(['user', 'garbage-collection']).default('user'))
     .action(async (clusterId: string, opts: { by: DeletedBy }, command: Command) => {
-      precheck('delete', [clusterIdSchema, { clusterId }]);
       const { alreadyDeleted } = await withSession(ctx, command, (s) => s.lifecycle.deleteCluster(clusterId, opts.by));
       emit(
         ctx,
@@ -132,7 +115,6 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
     .command('status <clusterId>')
     .description('desired vs applied AMS state, pending AMS work, phase and last AMS error')
     .action(async (clusterId: string, _opts: unknown, command: Command) => {
-      precheck('status', [clusterIdSchema, { clusterId }]);
       const view = await withSession(ctx, command, (s) => s.lifecycle.getClusterState(clusterId));
       emit(ctx, command, view, renderStatus(view));
     });

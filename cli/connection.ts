@@ -57,22 +57,28 @@ export interface TemporalSession {
   config: TemporalConfig;
   client: Client;
   lifecycle: ClusterLifecycleClient;
+  /** Connects; rejects with a CliError naming the address when Temporal cannot be reached. */
+  connect(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Connects (failing fast with a clear error when Temporal cannot be reached). */
+/**
+ * A session that connects only when asked: the library checks a call's input before its
+ * first request, so bad input is refused at once, never after a connection timeout.
+ */
 export async function openSession(
   config: TemporalConfig,
   options: { registrationWaitSeconds?: number; callTimeoutMs?: number } = {},
 ): Promise<TemporalSession> {
-  try {
-    return { config, ...(await connectLifecycleClient(config, { ...options, connectTimeout: '5s' })) };
-  } catch (error) {
-    throw new CliError(
-      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(error as Error).message}`,
-      EXIT.failure,
-      'temporal-unreachable',
-      { address: config.address },
-    );
-  }
+  const session = await connectLifecycleClient(config, { ...options, connectTimeout: '5s', lazy: true });
+  const connect = () =>
+    session.ensureConnected().catch((error: unknown) => {
+      throw new CliError(
+        `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(error as Error).message}`,
+        EXIT.failure,
+        'temporal-unreachable',
+        { address: config.address },
+      );
+    });
+  return { config, client: session.client, lifecycle: session.lifecycle, connect, close: session.close };
 }

@@ -1,9 +1,6 @@
 // What every command action needs: the io, the global options, a Temporal
 // session that is always closed, and one way to print a result.
 import type { Command } from 'commander';
-import type { z } from 'zod';
-import { validate } from '../workflows/validation.js';
-import { InvalidInputError } from '../client/errors.js';
 import { openSession, temporalConfigFor, type GlobalOptions, type TemporalSession } from './connection.js';
 import { printJson, type CliIo } from './io.js';
 
@@ -26,9 +23,30 @@ export async function withSession<T>(
   const globals = globalsOf(command);
   const callTimeoutMs = globals.timeout === undefined ? undefined : globals.timeout * 1000;
   const session = await openSession(temporalConfigFor(ctx.io.env, globals), { ...options, ...(callTimeoutMs ? { callTimeoutMs } : {}) });
+  let settled = false;
+  const result = task(session);
+  const done = result.then(
+    () => void (settled = true),
+    () => void (settled = true),
+  );
+  // The library checks the input before its first request: bad input has failed by now,
+  // and nothing was started that closing could cut short.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (settled) {
+    await session.close();
+    return result;
+  }
+  const connected = session.connect();
+  const first = await Promise.race([done.then(() => 'task'), connected.then(() => 'connected', () => 'unreachable')]);
+  if (first === 'unreachable') {
+    // Closed once the call gives up: closing under a call gRPC still retries throws inside gRPC.
+    void done.finally(() => session.close());
+    await connected; // throws the CliError naming the address
+  }
   try {
-    return await task(session);
+    return await result;
   } finally {
+    await connected.catch(() => undefined); // never close under a pending connect
     await session.close();
   }
 }
@@ -37,15 +55,4 @@ export async function withSession<T>(
 export function emit(ctx: CommandContext, command: Command, json: unknown, human: string): void {
   if (globalsOf(command).json) printJson(ctx.io, json);
   else ctx.io.out(human);
-}
-
-/**
- * Refuses bad input before connecting, with the rules the client library applies
- * again (so a typo never waits for a connection timeout).
- */
-export function precheck(operation: string, ...checks: [z.ZodType, unknown][]): void {
-  for (const [schema, input] of checks) {
-    const result = validate(schema, input);
-    if (!result.ok) throw new InvalidInputError(operation, result.issues);
-  }
 }

@@ -23,7 +23,7 @@ describe('ams-lifecycle help', () => {
   it('lists every command, the environment and the exit codes', async () => {
     const { code, stdout } = await cli(['--help']);
     assert.equal(code, EXIT.ok);
-    for (const command of ['register', 'rename', 'set-openshift-id', 'set-console-url', 'installed', 'install-failed', 'restart-install', 'delete', 'status', 'list', 'emulator', 'worker', 'demo']) {
+    for (const command of ['register', 'rename', 'set-openshift-id', 'set-console-url', 'installed', 'install-failed', 'restart-install', 'delete', 'status', 'list', 'emulator', 'worker', 'demo', 'subscriptions', 'whoami', 'capabilities']) {
       assert.match(stdout, new RegExp(`^  ${command} `, 'm'), `help lists ${command}`);
     }
     assert.match(stdout, /TEMPORAL_ADDRESS\s+.*default 127\.0\.0\.1:7233/);
