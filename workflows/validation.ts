@@ -8,7 +8,16 @@ export const INSTALL_FAILURE_REASON_MAX = 2000;
 export const ACCOUNT_USERNAME_MAX = 255;
 export const CONSOLE_URL_MAX = 2048;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Every rule is a pattern or a length, never a `.refine`, so z.toJSONSchema publishes it
+// (contract/ams-lifecycle.contract.json) and another language validates from the
+// contract alone. Patterns are plain ASCII source that ECMAScript (with or without the
+// u flag) and Go's RE2 read alike: no flags, no lookaround, no \u or \s (RE2's \s is
+// ASCII only), so upper case is spelt out and JavaScript's white space is listed.
+const HEX = '[0-9a-fA-F]';
+const UUID = new RegExp(`^${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}$`);
+/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), as literal characters. */
+const WHITE_SPACE = '\\t\\n\\v\\f\\r \\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+const NOT_BLANK = new RegExp(`[^${WHITE_SPACE}]`);
 
 const anyCaseUuid = z.string({ error: 'must be a string' }).regex(UUID, { error: 'must be a UUID' });
 // Lower-cased, so 'ABC…' and 'abc…' are one cluster (one workflow id, one AMS cluster_id).
@@ -17,53 +26,55 @@ const uuid = anyCaseUuid.transform((s) => s.toLowerCase());
 // Each field reports the first rule it breaks (abort), not every rule at once.
 // C0 and C1 controls and DEL: a newline in a name reaches AMS, logs and Markdown as is.
 // Free text (an install failure's reason) may keep tabs and line breaks.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const noControl = <T extends z.ZodType<string>>(schema: T, pattern = CONTROL) =>
-  schema.refine((s) => !pattern.test(s), { error: 'must not contain control characters', abort: true });
+const CONTROL = '\\x00-\\x1f\\x7f-\\x9f';
+const CONTROL_BUT_WHITESPACE = '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f';
+const noControl = <T extends z.ZodString>(schema: T, controls = CONTROL) =>
+  schema.regex(new RegExp(`^[^${controls}]*$`), { error: 'must not contain control characters', abort: true });
 
-const anyDisplayName = z
-  .string({ error: 'must be a string' })
-  .refine((s) => s.trim().length > 0, { error: 'must not be empty', abort: true })
-  .refine((s) => s.length <= DISPLAY_NAME_MAX, { error: `must be at most ${DISPLAY_NAME_MAX} characters`, abort: true });
-const displayName = noControl(anyDisplayName);
+// These limits count UTF-16 code units (String.length), as they always have; zod's .max()
+// and JSON Schema's maxLength count code points, so the rule is a refine and the contract
+// carries it as maxLength plus the exact `x-maxUtf16Length` (see docs/contract.md).
+const maxUtf16 = <T extends z.ZodString>(schema: T, max: number) =>
+  schema.refine((s) => s.length <= max, { error: `must be at most ${max} characters`, abort: true });
+/** Call last: metadata belongs to the schema instance it is set on. */
+const publishMaxUtf16 = <T extends z.ZodString>(schema: T, max: number) => schema.meta({ maxLength: max, 'x-maxUtf16Length': max });
 
-const anyAccountUsername = z
-  .string({ error: 'must be a string' })
-  .refine((s) => s.trim().length > 0, { error: 'must not be empty', abort: true })
-  .refine((s) => s.length <= ACCOUNT_USERNAME_MAX, {
-    error: `must be at most ${ACCOUNT_USERNAME_MAX} characters`,
-    abort: true,
-  });
-const accountUsername = noControl(anyAccountUsername);
+/** A string that is not blank and at most `max` UTF-16 code units. */
+const text = (max: number) => maxUtf16(z.string({ error: 'must be a string' }).regex(NOT_BLANK, { error: 'must not be empty', abort: true }), max);
 
-// An absolute https URL with a host ('https:foo' and 'http://…' are refused). A pattern rather
-// than `new URL()` keeps the rule identical inside and outside the workflow sandbox.
-const httpsUrl = z
-  .string({ error: 'must be a string' })
-  .refine((s) => s.length <= CONSOLE_URL_MAX, { error: `must be at most ${CONSOLE_URL_MAX} characters`, abort: true })
-  .refine(isAbsoluteHttpsUrl, { error: 'must be an absolute https URL', abort: true });
-// Credentials in a URL would reach AMS, the history and the Web UI.
-const consoleUrl = noControl(httpsUrl)
-  .refine((s) => !hasUserInfo(s), { error: 'must not contain user-info (user:password@)', abort: true })
-  .refine(hasValidPort, { error: 'must have a port from 1 to 65535' });
+const anyDisplayName = publishMaxUtf16(text(DISPLAY_NAME_MAX), DISPLAY_NAME_MAX);
+const displayName = publishMaxUtf16(noControl(text(DISPLAY_NAME_MAX)), DISPLAY_NAME_MAX);
+const anyAccountUsername = publishMaxUtf16(text(ACCOUNT_USERNAME_MAX), ACCOUNT_USERNAME_MAX);
+const accountUsername = publishMaxUtf16(noControl(text(ACCOUNT_USERNAME_MAX)), ACCOUNT_USERNAME_MAX);
 
-function hasValidPort(s: string): boolean {
-  const port = /^https:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(s)?.[1];
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);
-}
+// An absolute https URL with a host ('https:foo' and 'http://…' are refused): optional
+// user-info (refused by its own rule below), a DNS name or an IPv6 literal, an optional
+// port of up to five digits, then a path, query or fragment without white space.
+// A pattern rather than `new URL()` keeps the rule identical inside and outside the
+// workflow sandbox.
+const HTTPS = '^[hH][tT][tT][pP][sS]://';
+const LABEL = '[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const HOST = `(${LABEL}(\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])`;
+const ABSOLUTE_HTTPS_URL = new RegExp(`${HTTPS}([^@/?#${WHITE_SPACE}]*@)?${HOST}(:[0-9]{1,5})?([/?#][^${WHITE_SPACE}]*)?$`);
+// Credentials in a URL would reach AMS, the history and the Web UI: no '@' before the path.
+const NO_USER_INFO = new RegExp(`${HTTPS}[^/?#@]*([/?#]|$)`);
+// The authority does not end in ':digits', or ends in a port from 1 to 65535 (leading zeros allowed).
+const PORT_1_TO_65535 = '0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+const VALID_PORT = new RegExp(
+  `${HTTPS}(([^/?#]*[^/?#0-9])?|([^/?#]*[^/?#:0-9])?[0-9]+|[^/?#]*:${PORT_1_TO_65535})([/?#]|$)`,
+);
 
-function hasUserInfo(s: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(s);
-}
-
-function isAbsoluteHttpsUrl(s: string): boolean {
-  const m = /^https:\/\/([^/?#\s]+)([/?#]\S*)?$/i.exec(s);
-  if (!m) return false;
-  const authority = m[1] ?? '';
-  const host = authority.replace(/^[^@]*@/, '').replace(/:\d{1,5}$/, '');
-  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host);
-}
+const anyHttpsUrl = maxUtf16(z.string({ error: 'must be a string' }), CONSOLE_URL_MAX).regex(ABSOLUTE_HTTPS_URL, {
+  error: 'must be an absolute https URL',
+  abort: true,
+});
+const httpsUrl = publishMaxUtf16(anyHttpsUrl, CONSOLE_URL_MAX);
+const consoleUrl = publishMaxUtf16(
+  noControl(anyHttpsUrl)
+    .regex(NO_USER_INFO, { error: 'must not contain user-info (user:password@)', abort: true })
+    .regex(VALID_PORT, { error: 'must have a port from 1 to 65535' }),
+  CONSOLE_URL_MAX,
+);
 
 export const registrationSchema = z.strictObject({
   clusterId: uuid,
