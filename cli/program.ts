@@ -2,6 +2,7 @@
 // runCli turns every failure into one line on stderr and an exit code.
 import { Command } from 'commander';
 import { CONFIG_VARIABLES } from '../worker/config.js';
+import { addAdoptCommand } from './adopt/command.js';
 import { addAmsCommands } from './ams-commands.js';
 import { addClusterCommands } from './cluster-commands.js';
 import type { CommandContext } from './context.js';
@@ -57,5 +58,6 @@ export function buildProgram(ctx: CommandContext): Command {
   addServiceCommands(program, ctx);
   addDemoCommand(program, ctx);
   addAmsCommands(program, ctx);
+  addAdoptCommand(program, ctx);
   return program;
 }
