@@ -79,8 +79,13 @@ export function buildContract() {
             description: 'When the telemetry and drift checks run after the install; omit for the defaults.',
             default: AFTER_INSTALL_DEFAULTS,
           },
+          deletion: {
+            description:
+              "Only with signal-with-start of 'deleted' when the cluster's run was terminated or cancelled: a short run that deletes the subscription if Reserved. displayName and accountUsername may then be empty.",
+            schema: jsonSchemaOf(V.deletedSchema),
+          },
         },
-        internalFields: ['carriedState', 'maxHistoryEvents', 'deletion', 'adopted'],
+        internalFields: ['carriedState', 'maxHistoryEvents', 'adopted'],
       },
     },
     signals: [
