@@ -1,6 +1,6 @@
 // The lifecycle commands: one per client-library function, plus status and list.
 import { Option, type Command } from 'commander';
-import type { DeletedBy } from '../workflows/definitions.js';
+import { DELETED_BY, type DeletedBy } from '../workflows/values.js';
 import { emit, withSession, type CommandContext } from './context.js';
 import { listClusters, PHASES, renderList, SUBSCRIPTION_STATUSES } from './list-clusters.js';
 import { integerBetween } from './parsers.js';
@@ -98,7 +98,7 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
       'the cluster is deleted: a Reserved subscription is deleted, an Active one left untouched; exit 0 if already deleted ' +
         '(a cluster whose run was closed or forgotten gets a short run that does it)',
     )
-    .addOption(new Option('--by <who>', 'who deleted it').choices(['user', 'garbage-collection']).default('user'))
+    .addOption(new Option('--by <who>', 'who deleted it').choices(DELETED_BY).default('user'))
     .action(async (clusterId: string, opts: { by: DeletedBy }, command: Command) => {
       const { alreadyDeleted } = await withSession(ctx, command, (s) => s.lifecycle.deleteCluster(clusterId, opts.by));
       emit(

@@ -2,12 +2,12 @@
 // attributes (needs a server with advanced visibility, e.g. the dev server).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { plainTable } from '../lib/plain-table.js';
-import { searchAttributes, type Phase } from '../workflows/definitions.js';
+import { searchAttributes } from '../workflows/definitions.js';
 import { CliError, EXIT } from './exit-codes.js';
 
-export const PHASES: Phase[] = ['registered', 'installing', 'finalizing', 'installed', 'failed', 'deleted', 'refused'];
+export { PHASES } from '../workflows/values.js';
 /** AmsSubscriptionStatus values: AMS's own statuses plus 'Deleted' once the workflow deleted it. */
-export const SUBSCRIPTION_STATUSES = ['Reserved', 'Active', 'Stale', 'Archived', 'Deprovisioned', 'Disconnected', 'Deleted'];
+export { LISTED_SUBSCRIPTION_STATUSES as SUBSCRIPTION_STATUSES } from '../workflows/values.js';
 
 export interface ListFilters {
   phase?: string;

@@ -1,14 +1,13 @@
 // Human rendering of a cluster's state for `ams-lifecycle status`.
 import { plainTable } from '../lib/plain-table.js';
-import type { ClusterStateView, SubscriptionField } from '../workflows/definitions.js';
+import type { ClusterStateView } from '../workflows/definitions.js';
 import { describeFinding, describeWork } from '../workflows/details.js';
-
-const FIELDS: SubscriptionField[] = ['display_name', 'external_cluster_id', 'console_url', 'status'];
+import { SUBSCRIPTION_FIELDS } from '../workflows/values.js';
 
 export function renderStatus(view: ClusterStateView): string {
   const { registration: reg } = view;
   const table = plainTable(['field', 'desired', 'applied in AMS']);
-  for (const field of FIELDS) {
+  for (const field of SUBSCRIPTION_FIELDS) {
     const desired = view.desired[field];
     const applied = view.applied[field];
     const mark = desired !== undefined && desired !== applied ? ' *' : '';
