@@ -45,7 +45,7 @@ export function addAmsCommands(program: Command, ctx: CommandContext): void {
         throw error;
       }
     });
-    const found = await ams.findSubscriptionsByClusterId(view?.registration.clusterId ?? clusterId);
+    const found = await ams.findSubscriptionsByClusterId(view?.registration.clusterId ?? clusterId.toLowerCase()); // ids are one cluster in any case
     if (!view && found.length === 0) throw new ClusterNotFoundError(clusterId);
     const comparison = compareWithRun(clusterId, found, view);
     emit(ctx, command, comparison, renderComparison(comparison));
