@@ -1,0 +1,195 @@
+package amslifecycle
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+)
+
+// Bad input is refused before anything is sent: the error names the field and the
+// rule, and Temporal has no workflow for the cluster afterwards.
+func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{})
+	good := newClusterID()
+	cases := []struct {
+		name, clusterID, field, rule string
+		call                         func(clusterID string) error
+	}{
+		{"cluster id not a UUID", "not-a-uuid", "clusterId", "pattern",
+			func(id string) error { return c.RenameCluster(ctx, id, "x") }},
+		{"empty display name", good, "displayName", "pattern",
+			func(id string) error { return c.RenameCluster(ctx, id, "") }},
+		{"control character in the name", good, "displayName", "pattern",
+			func(id string) error { return c.RenameCluster(ctx, id, "a\nb") }},
+		{"display name too long", good, "displayName", "255",
+			func(id string) error { return c.RenameCluster(ctx, id, strings.Repeat("n", 256)) }},
+		{"registration without account", good, "accountUsername", "pattern",
+			func(id string) error {
+				_, err := c.RegisterCluster(ctx, Registration{ClusterID: id, DisplayName: "x"})
+				return err
+			}},
+		{"registration with a bad id", "123", "clusterId", "pattern",
+			func(id string) error {
+				_, err := c.RegisterCluster(ctx, Registration{ClusterID: id, DisplayName: "x", AccountUsername: "alice"})
+				return err
+			}},
+		{"OpenShift id not a UUID", good, "openshiftClusterId", "pattern",
+			func(id string) error { return c.SetOpenshiftClusterID(ctx, id, "nope") }},
+		{"console URL over http", good, "consoleUrl", "pattern",
+			func(id string) error { return c.SetConsoleURL(ctx, id, "http://console.example.com") }},
+		{"console URL with user-info", good, "consoleUrl", "pattern",
+			func(id string) error { return c.SetConsoleURL(ctx, id, "https://user:secret@console.example.com") }},
+		{"install failure reason too long", good, "reason", "2000",
+			func(id string) error { return c.MarkInstallFailed(ctx, id, strings.Repeat("r", 2001)) }},
+		{"unknown deleter", good, "by", "garbage-collection",
+			func(id string) error { _, err := c.DeleteCluster(ctx, id, "robot"); return err }},
+		{"state of a bad id", "x", "clusterId", "pattern",
+			func(id string) error { _, err := c.GetClusterState(ctx, id); return err }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call(tc.clusterID)
+			var invalid *InvalidInputError
+			if !errors.As(err, &invalid) {
+				t.Fatalf("got %v, want *InvalidInputError", err)
+			}
+			if !hasIssue(invalid.Issues, tc.field, tc.rule) {
+				t.Errorf("issues %+v name no field %q with a rule saying %q", invalid.Issues, tc.field, tc.rule)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("the error repeats the URL's password: %v", err)
+			}
+			_, err = env.temporal.DescribeWorkflowExecution(ctx, WorkflowID(tc.clusterID), "")
+			var notFound *serviceerror.NotFound
+			if !errors.As(err, &notFound) {
+				t.Errorf("Temporal has a workflow for the cluster after refused input (describe: %v)", err)
+			}
+		})
+	}
+}
+
+func hasIssue(issues []Issue, field, rule string) bool {
+	for _, issue := range issues {
+		if issue.Field == field && strings.Contains(strings.ToLower(issue.Rule), strings.ToLower(rule)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestErrorsOfUnknownClusters(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{})
+	clusterID := newClusterID()
+	var notFound *ClusterNotFoundError
+	if err := c.MarkInstalled(ctx, clusterID); !errors.As(err, &notFound) || notFound.ClusterID != clusterID {
+		t.Errorf("MarkInstalled of an unknown cluster: %v, want *ClusterNotFoundError", err)
+	}
+	if _, err := c.GetClusterState(ctx, clusterID); !errors.As(err, &notFound) {
+		t.Errorf("GetClusterState of an unknown cluster: %v, want *ClusterNotFoundError", err)
+	}
+	if alreadyDeleted, err := c.DeleteCluster(ctx, clusterID, ""); err != nil || !alreadyDeleted {
+		t.Errorf("DeleteCluster of an unknown cluster: %v, %v; want alreadyDeleted", alreadyDeleted, err)
+	}
+}
+
+// AMS refusing the reservation (quota 403) is *RegistrationRefusedError; a run that
+// ended so takes no signals (*ClusterNotRunningError) until registered again.
+func TestRefusedRegistration(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{})
+	clusterID := newClusterID()
+	emulatorCall(t, "PUT", "/_emulator/quota", map[string]any{"max_clusters": 0, "status": 403}, nil)
+	_, err := c.RegisterCluster(ctx, Registration{ClusterID: clusterID, DisplayName: "go-refused", AccountUsername: "alice"})
+	emulatorCall(t, "PUT", "/_emulator/quota", map[string]any{"max_clusters": nil}, nil)
+	var refused *RegistrationRefusedError
+	if !errors.As(err, &refused) || refused.AmsError == nil || refused.AmsError.Status != 403 {
+		t.Fatalf("RegisterCluster over quota: %v, want *RegistrationRefusedError with HTTP 403", err)
+	}
+	var notRunning *ClusterNotRunningError
+	if err := c.RenameCluster(ctx, clusterID, "x"); !errors.As(err, &notRunning) || notRunning.Ended != "refused" {
+		t.Errorf("RenameCluster of a refused cluster: %v, want *ClusterNotRunningError ended refused", err)
+	}
+	registered, err := c.RegisterCluster(ctx, Registration{ClusterID: clusterID, DisplayName: "go-refused", AccountUsername: "alice"})
+	if err != nil || registered.SubscriptionID == "" {
+		t.Fatalf("RegisterCluster once the quota allows it: %+v, %v", registered, err)
+	}
+}
+
+// AMS down for longer than the wait: *RegistrationPendingError, and the id comes later.
+func TestPendingRegistration(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{RegistrationWait: time.Second})
+	clusterID := newClusterID()
+	emulatorCall(t, "POST", "/_emulator/faults", map[string]any{"kind": "error", "status": 503, "route": "/api/accounts_mgmt/v1/cluster_authorizations", "method": "POST"}, nil)
+	_, err := c.RegisterCluster(ctx, Registration{ClusterID: clusterID, DisplayName: "go-pending", AccountUsername: "alice"})
+	emulatorCall(t, "DELETE", "/_emulator/faults", nil, nil)
+	var pending *RegistrationPendingError
+	if !errors.As(err, &pending) || pending.ClusterID != clusterID {
+		t.Fatalf("RegisterCluster while AMS fails: %v, want *RegistrationPendingError", err)
+	}
+	eventually(t, "the registration answered once AMS is back", func() string {
+		_, err := c.RegisterCluster(ctx, Registration{ClusterID: clusterID, DisplayName: "go-pending", AccountUsername: "alice"})
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	})
+}
+
+// An operator terminated the run: signals say so; deleting starts a short run that
+// removes the Reserved subscription.
+func TestTerminatedRun(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{})
+	clusterID := newClusterID()
+	if _, err := c.RegisterCluster(ctx, Registration{ClusterID: clusterID, DisplayName: "go-term", AccountUsername: "alice"}); err != nil {
+		t.Fatalf("RegisterCluster: %v", err)
+	}
+	if err := env.temporal.TerminateWorkflow(ctx, WorkflowID(clusterID), "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var notRunning *ClusterNotRunningError
+	if err := c.SetConsoleURL(ctx, clusterID, "https://console.example.com"); !errors.As(err, &notRunning) || notRunning.Ended != "terminated" {
+		t.Fatalf("SetConsoleURL of a terminated run: %v, want *ClusterNotRunningError ended terminated", err)
+	}
+	if alreadyDeleted, err := c.DeleteCluster(ctx, clusterID, DeletedByUser); err != nil || alreadyDeleted {
+		t.Fatalf("DeleteCluster of a terminated run: %v, %v; want a deletion run", alreadyDeleted, err)
+	}
+	eventually(t, "the Reserved subscription deleted by the deletion run", func() string {
+		if subs := amsSubscriptions(t, clusterID); len(subs) > 0 {
+			return "still in AMS"
+		}
+		return ""
+	})
+}
+
+// No worker polls the task queue: the calls answer *TimeoutError saying so, never hang.
+func TestDeadline(t *testing.T) {
+	c := newClient(t, Options{TaskQueue: "nobody-polls-" + newClusterID(), CallTimeout: 2 * time.Second, RegistrationWait: time.Second})
+	clusterID := newClusterID()
+	_, err := c.RegisterCluster(context.Background(), Registration{ClusterID: clusterID, DisplayName: "go-late", AccountUsername: "alice"})
+	var timeout *TimeoutError
+	if !errors.As(err, &timeout) || timeout.Reason != NoWorker || timeout.Operation != "registerCluster" {
+		t.Fatalf("RegisterCluster with no worker: %v, want *TimeoutError with reason no-worker", err)
+	}
+	if !strings.Contains(err.Error(), "no worker is polling task queue") {
+		t.Errorf("the message does not say why: %v", err)
+	}
+	_, err = c.GetClusterState(context.Background(), clusterID)
+	if !errors.As(err, &timeout) || timeout.Operation != "getClusterState" || timeout.Timeout != 2*time.Second {
+		t.Errorf("GetClusterState with no worker: %v, want *TimeoutError after 2 s", err)
+	}
+	// The caller's own shorter deadline counts too.
+	short, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if _, err := c.GetClusterState(short, clusterID); !errors.As(err, &timeout) {
+		t.Errorf("GetClusterState under the caller's deadline: %v, want *TimeoutError", err)
+	}
+	_ = env.temporal.TerminateWorkflow(context.Background(), WorkflowID(clusterID), "", "test over")
+}
