@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import { RegistrationPendingError, RegistrationRefusedError } from '../../client/index.js';
 import { eventually, newClusterId, type LifecycleHarness } from '../../test/helpers/lifecycle-harness.js';
+import { ADOPTION_SCENARIOS } from './scenarios-adoption.js';
 import { AFTER_INSTALL_SCENARIOS } from './scenarios-after-install.js';
 import { HARDENED_SCENARIOS } from './scenarios-hardened.js';
 import { CONSOLE, CREATE, deleteAndExpect, finish, register, settledOn, SUBSCRIPTION, successfulPatches } from './steps.js';
@@ -192,4 +193,4 @@ const FIRST_SCENARIOS: Scenario[] = [
   },
 ];
 
-export const SCENARIOS: Scenario[] = [...FIRST_SCENARIOS, ...HARDENED_SCENARIOS, ...AFTER_INSTALL_SCENARIOS];
+export const SCENARIOS: Scenario[] = [...FIRST_SCENARIOS, ...HARDENED_SCENARIOS, ...AFTER_INSTALL_SCENARIOS, ...ADOPTION_SCENARIOS];

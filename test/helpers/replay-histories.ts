@@ -35,6 +35,8 @@ export const REQUIRED_SCENARIOS = [
   'drift-repaired',
   'vanished-recreated',
   'installed-never-reserved',
+  'adopted',
+  'adopted-deleted',
 ] as const;
 
 const entrySchema = z.strictObject({
