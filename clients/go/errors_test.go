@@ -28,6 +28,8 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 			func(id string) error { return c.RenameCluster(ctx, id, "a\nb") }},
 		{"display name too long", good, "displayName", "255",
 			func(id string) error { return c.RenameCluster(ctx, id, strings.Repeat("n", 256)) }},
+		{"display name too long in UTF-16", good, "displayName", "UTF-16",
+			func(id string) error { return c.RenameCluster(ctx, id, strings.Repeat("😀", 200)) }},
 		{"registration without account", good, "accountUsername", "pattern",
 			func(id string) error {
 				_, err := c.RegisterCluster(ctx, Registration{ClusterID: id, DisplayName: "x"})
@@ -70,6 +72,15 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 				t.Errorf("Temporal has a workflow for the cluster after refused input (describe: %v)", err)
 			}
 		})
+	}
+}
+
+// The message names the operation, the field and the rule.
+func TestInvalidInputMessage(t *testing.T) {
+	c := newClient(t, Options{})
+	err := c.RenameCluster(context.Background(), newClusterID(), strings.Repeat("n", 256))
+	if want := "renameCluster: invalid input: displayName: must be at most 255 characters"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
 	}
 }
 
@@ -188,7 +199,7 @@ func TestDeadline(t *testing.T) {
 	// The caller's own shorter deadline counts too.
 	short, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	if _, err := c.GetClusterState(short, clusterID); !errors.As(err, &timeout) {
+	if _, err := c.GetClusterState(short, clusterID); !errors.As(err, &timeout) || timeout.Timeout > 500*time.Millisecond {
 		t.Errorf("GetClusterState under the caller's deadline: %v, want *TimeoutError", err)
 	}
 	_ = env.temporal.TerminateWorkflow(context.Background(), WorkflowID(clusterID), "", "test over")

@@ -8,6 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
 )
 
 // scenario is one installer's story, told by the Go client and by the TypeScript one.
@@ -67,6 +70,45 @@ func (s scenario) runInTypeScript(t *testing.T) string {
 	return answer.SubscriptionID
 }
 
+// messagesOf lists what the cluster's run received, in order: its start input and Web
+// UI texts, the update's name, each signal's name and payload (the cluster's ids
+// replaced, so two clusters compare).
+func messagesOf(t *testing.T, s scenario) []string {
+	t.Helper()
+	ids := strings.NewReplacer(s.ClusterID, "<cluster id>", s.OpenshiftClusterID, "<openshift id>")
+	var messages []string
+	events := env.temporal.GetWorkflowHistory(context.Background(), WorkflowID(s.ClusterID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for events.HasNext() {
+		event, err := events.Next()
+		if err != nil {
+			t.Fatalf("history of %s: %v", s.ClusterID, err)
+		}
+		if started := event.GetWorkflowExecutionStartedEventAttributes(); started != nil {
+			messages = append(messages, "start "+started.GetWorkflowType().GetName()+" "+started.GetTaskQueue().GetName()+" "+payloadText(started.GetInput()))
+			metadata := event.GetUserMetadata()
+			messages = append(messages, "summary "+string(metadata.GetSummary().GetData()), "details "+string(metadata.GetDetails().GetData()))
+		}
+		if accepted := event.GetWorkflowExecutionUpdateAcceptedEventAttributes(); accepted != nil {
+			messages = append(messages, "update "+accepted.GetAcceptedRequest().GetInput().GetName())
+		}
+		if signaled := event.GetWorkflowExecutionSignaledEventAttributes(); signaled != nil {
+			messages = append(messages, "signal "+signaled.GetSignalName()+" "+payloadText(signaled.GetInput()))
+		}
+	}
+	for i := range messages {
+		messages[i] = ids.Replace(messages[i])
+	}
+	return messages
+}
+
+func payloadText(payloads *commonpb.Payloads) string {
+	var texts []string
+	for _, payload := range payloads.GetPayloads() {
+		texts = append(texts, string(payload.GetMetadata()["encoding"])+":"+string(payload.GetData()))
+	}
+	return "[" + strings.Join(texts, ", ") + "]"
+}
+
 // What AMS holds of a subscription, less what differs by nature between two clusters.
 func comparable(sub subscription, s scenario) subscription {
 	out := subscription{}
@@ -122,6 +164,10 @@ func TestSameAMSStateFromGoAndTypeScript(t *testing.T) {
 		len(goState.RejectedInputs) != len(tsState.RejectedInputs) || goState.InstallFailure == nil || tsState.InstallFailure == nil ||
 		goState.InstallFailure.Reason != tsState.InstallFailure.Reason {
 		t.Errorf("the runs differ:\nfrom Go:         %s\nfrom TypeScript: %s", goState.Raw, tsState.Raw)
+	}
+
+	if a, b := messagesOf(t, fromGo), messagesOf(t, fromTS); !reflect.DeepEqual(a, b) {
+		t.Errorf("the runs got different messages:\nfrom Go:         %q\nfrom TypeScript: %q", a, b)
 	}
 
 	// Registering again from the other client finds the same run and subscription.
