@@ -129,10 +129,13 @@ describe('npm start (scripts/dev-stack.ts)', () => {
     const sub = (await admin.state()).subscriptions.find((s) => s.cluster_id === clusterId);
     assert.equal(sub?.id, subscriptionId);
     assert.equal(sub?.status, 'Reserved');
-    assert.ok(existsSync(join(dataDir, 'temporal.sqlite')) && existsSync(join(dataDir, 'ams.sqlite')));
+    assert.ok(existsSync(join(dataDir, 'temporal.sqlite')));
+    // The emulator writes its file behind (within 100 ms).
+    await eventually(async () => existsSync(join(dataDir, 'ams.sqlite')), Boolean, { what: 'data/ams.sqlite written', timeoutMs: 5_000 });
 
     const children = childrenOf(child.pid!);
     assert.ok(children.some((c) => c.command.includes('tools/bin/temporal-dev-server server start-dev')), JSON.stringify(children));
+    assert.ok(children.some((c) => c.command.includes('emulator/main.ts')), `the emulator runs in its own process: ${JSON.stringify(children)}`);
     child.kill('SIGINT');
     assert.equal(await exited, 0);
     // The dev server is gone when the stack exits; tsx's esbuild helper ends when its pipe closes.

@@ -1,12 +1,12 @@
 // Starts what the plan says (Temporal dev server, AMS emulator, worker) in that
 // order and stops them in the reverse order: worker first (graceful), then the
-// emulator, then the dev server child, by its pid.
+// emulator child, then the dev server child, each by its pid.
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { Client, Connection } from '@temporalio/client';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import type { StackInfo } from './banner.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 import type { DevStackPlan } from './options.js';
 import { workerEnv } from './options.js';
 import { assertPortsFree } from './ports.js';
@@ -22,7 +22,7 @@ const WORKER_STOP_TIMEOUT_MS = 30_000;
 export class DevStack {
   #abort = new AbortController();
   #temporal?: RunningDevServer;
-  #emulator?: RunningEmulator;
+  #emulator?: EmulatorProcess;
   #worker?: RunningWorker;
 
   constructor(
@@ -62,8 +62,10 @@ export class DevStack {
     signal.throwIfAborted();
 
     if (plan.ams.kind === 'emulator') {
-      this.#emulator = await startEmulator({ host: '127.0.0.1', port: plan.ams.port, dataFile: plan.ams.dataFile });
-      this.logger.info({ url: this.#emulator.url }, 'AMS emulator started');
+      this.#emulator = await startEmulatorProcess(plan.ams, { signal, log: (line) => this.logger.warn(line) });
+      this.logger.info({ url: this.#emulator.url, pid: this.#emulator.pid }, 'AMS emulator started');
+      const emulatorExited = this.#emulator.exited.then((code) => `the AMS emulator exited (code ${code})`);
+      this.unexpectedExit = this.unexpectedExit ? Promise.race([this.unexpectedExit, emulatorExited]) : emulatorExited;
     }
     signal.throwIfAborted();
 
@@ -119,7 +121,7 @@ export class DevStack {
       this.#worker = undefined;
     }
     if (this.#emulator) {
-      await this.#emulator.close();
+      await this.#emulator.stop();
       this.#emulator = undefined;
       this.logger.info('AMS emulator stopped');
     }
