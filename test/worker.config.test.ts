@@ -20,6 +20,22 @@ describe('worker configuration', () => {
     assert.equal(config.temporal.tls, undefined);
   });
 
+  it('limits AMS activities across the task queue: AMS_MAX_ACTIVITIES_PER_SECOND, default 50, decimals allowed', () => {
+    assert.equal(loadWorkerConfig(base).amsMaxActivitiesPerSecond, 50);
+    assert.equal(loadWorkerConfig({ ...base, AMS_MAX_ACTIVITIES_PER_SECOND: '0.5' }).amsMaxActivitiesPerSecond, 0.5);
+    for (const [value, rule] of [
+      ['0', 'must be a positive number'],
+      ['-1', 'must be a positive number'],
+      ['ten', 'must be a positive number'],
+      ['20000', 'must be at most 10000'],
+    ]) {
+      assert.throws(
+        () => loadWorkerConfig({ ...base, AMS_MAX_ACTIVITIES_PER_SECOND: value }),
+        (error: unknown) => error instanceof ConfigError && error.message === `AMS_MAX_ACTIVITIES_PER_SECOND: ${rule} (got '${value}')`,
+      );
+    }
+  });
+
   it('caps Retry-After at AMS_MAX_RETRY_AFTER_SECONDS (default 3600), passed to the AMS client', () => {
     assert.equal(loadWorkerConfig(base).ams.maxRetryAfterSeconds, 3600);
     assert.equal(loadWorkerConfig({ ...base, AMS_MAX_RETRY_AFTER_SECONDS: '600' }).ams.maxRetryAfterSeconds, 600);

@@ -13,6 +13,8 @@ export const AMS_TIMEOUT_MAX_MS = 12_000;
 export const MAX_RETRY_AFTER_CAP_SECONDS = RETRY_AFTER_LIMIT_SECONDS;
 /** More activity slots than one process can use is a typo, not a setting. */
 export const MAX_CONCURRENT_ACTIVITIES = 10_000;
+/** A task-queue rate above this is no limit at all; more likely a typo. */
+export const MAX_AMS_ACTIVITIES_PER_SECOND = 10_000;
 
 /** Every variable the worker reads, with its default and meaning (README's table is made from this). */
 export const CONFIG_VARIABLES = {
@@ -45,6 +47,13 @@ export const CONFIG_VARIABLES = {
     doc: 'Worker Deployment Versioning: the deployment (e.g. ams-lifecycle); with TEMPORAL_WORKER_BUILD_ID. Unset: unversioned. See deploy/README.md',
   },
   TEMPORAL_WORKER_BUILD_ID: { default: '', doc: "This worker's build within the deployment (e.g. the image tag or git commit); with TEMPORAL_WORKER_DEPLOYMENT_NAME" },
+  AMS_MAX_ACTIVITIES_PER_SECOND: {
+    // 50: a fleet's steady load is a few per second, so this never slows normal work; it keeps
+    // a recovery storm (thousands of clusters retrying as AMS comes back) at a rate AMS can take
+    // (the storm measured in issue 13 peaked at 188 requests/s without a limit).
+    default: '50',
+    doc: `AMS activities (one to three AMS requests each, retries included) Temporal starts per second across all workers of the task queue (the server enforces it; decimals allowed, at most ${MAX_AMS_ACTIVITIES_PER_SECOND})`,
+  },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: `Activities one worker runs at once (at most ${MAX_CONCURRENT_ACTIVITIES})` },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
   LOG_LEVEL: { default: 'info', doc: "pino level: trace, debug, info, warn, error, fatal, silent (the SDK's own logs follow it)" },
@@ -72,6 +81,8 @@ export interface WorkerConfig {
   deployment?: WorkerDeploymentVersion;
   ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number; maxRetryAfterSeconds: number };
   maxConcurrentActivities: number;
+  /** Temporal's task-queue activity rate limit (maxTaskQueueActivitiesPerSecond). */
+  amsMaxActivitiesPerSecond: number;
   workflowBundlePath?: string;
   logLevel: string;
 }
@@ -107,6 +118,12 @@ const deploymentName = versionPart('name', /[.:]/);
 const buildId = versionPart('build id', undefined);
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an absolute http(s) URL');
 const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number');
+const rate = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
+    .refine((v) => Number(v) > 0, 'must be a positive number')
+    .refine((v) => Number(v) <= max, `must be at most ${max}`);
 const atMost = (max: number) => positiveInt.refine((v) => Number(v) <= max, `must be at most ${max}`);
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' });
 const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'must be a pino level' });
@@ -254,6 +271,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...(deployment ? { deployment } : {}),
     ams,
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', atMost(MAX_CONCURRENT_ACTIVITIES))),
+    amsMaxActivitiesPerSecond: Number(read(env, 'AMS_MAX_ACTIVITIES_PER_SECOND', rate(MAX_AMS_ACTIVITIES_PER_SECOND))),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),
   };

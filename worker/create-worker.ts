@@ -19,6 +19,12 @@ export interface ClusterWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivities?: number;
   /**
+   * Activities the server hands out per second on this task queue, across all its workers
+   * (AMS_MAX_ACTIVITIES_PER_SECOND): the one limit that holds however many workers run.
+   * Absent: no limit (tests).
+   */
+  maxTaskQueueActivitiesPerSecond?: number;
+  /**
    * The Temporal client the sweeper's activities describe and list cluster runs with;
    * by default one on the worker's own connection (same address, TLS and namespace).
    */
@@ -46,6 +52,13 @@ export function createClusterWorker(options: ClusterWorkerOptions): Promise<Work
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
+    ...(options.maxTaskQueueActivitiesPerSecond !== undefined
+      ? {
+          maxTaskQueueActivitiesPerSecond: options.maxTaskQueueActivitiesPerSecond,
+          // An eagerly started activity never passes the task queue's matching, so its rate limit would not count it.
+          maxEagerActivityReservationsPerWorkflowTask: 0,
+        }
+      : {}),
     ...(options.deployment
       ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
       : {}),

@@ -3,7 +3,7 @@
 // dev stack keeps the handle so it can also stop the worker itself.
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createAmsClient } from '../ams/index.js';
+import { CIRCUIT_BREAKER_DEFAULTS, createAmsClient } from '../ams/index.js';
 import type { WorkerConfig } from './config.js';
 import { bundleWorkflows, createClusterWorker } from './create-worker.js';
 import { installSdkLogger } from './logger.js';
@@ -39,10 +39,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       connection,
       namespace,
       taskQueue,
-      ams: createAmsClient({ ...config.ams, logger: logger.child({ component: 'ams' }) }),
+      // One breaker per worker process: a dead AMS gets one probe per interval, not every retry.
+      ams: createAmsClient({ ...config.ams, logger: logger.child({ component: 'ams' }), circuitBreaker: CIRCUIT_BREAKER_DEFAULTS }),
       // Bundled here (quietly) unless a pre-built bundle is configured: the SDK's own bundling logs all of webpack's output.
       workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await bundleWorkflows(),
       maxConcurrentActivities: config.maxConcurrentActivities,
+      maxTaskQueueActivitiesPerSecond: config.amsMaxActivitiesPerSecond,
       ...(config.deployment ? { deployment: config.deployment } : {}),
     });
     const done = worker.run().finally(() => connection.close());
