@@ -76,7 +76,7 @@ describe('adopted run: first state', () => {
     assert.deepEqual(nextWork(state), { kind: 'drift', notBefore: NOW });
   });
 
-  it('without one: the create step, which looks the subscription up by cluster_id first', () => {
+  it('without one: the create step (at registration too), which never reserves a second subscription for the cluster_id', () => {
     const state = adoptedState(registration, { phase: 'failed' }, RULES, NOW);
     assert.deepEqual([state.phase, nextWork(state)], ['failed', { kind: 'create' }]);
   });

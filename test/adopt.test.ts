@@ -178,3 +178,36 @@ describe('adopt --from clusters.jsonl [dev server]', () => {
     assert.match(stderr, /--from: cannot read/);
   });
 });
+
+describe('adopted runs: what AMS and raw input decide [dev server]', () => {
+  it('a stored subscription id AMS does not have is reported (drift finding "recreated") and the cluster\'s own subscription is taken, not a second one', async () => {
+    const clusterId = randomUUID();
+    const real = await existing(clusterId, 'wrong-id');
+    const stored = 'NotInAms0000000000000000000';
+    await h.admin.clearRequests();
+    const { outcome } = await h.lifecycle.adoptCluster({ clusterId, displayName: 'wrong-id', accountUsername: 'alice', subscriptionId: stored, phase: 'registered' });
+    assert.equal(outcome, 'adopted');
+    const state = await settled(clusterId, (s) => s.subscriptionId === real && s.pending.length === 0, 'the real subscription found');
+    assert.deepEqual(state.drift?.findings.map((f) => [f.kind, f.found]), [['recreated', stored]]);
+    const mine = (await h.admin.state()).subscriptions.filter((s) => s.cluster_id === clusterId);
+    assert.deepEqual(mine.map((s) => s.id), [real], 'nothing reserved twice');
+    assert.deepEqual((await amsRequests()).filter((r) => r.method === 'PATCH' || r.method === 'DELETE'), [], 'AMS already had the line\'s name');
+  });
+
+  it('a bad adoption that reaches the workflow without the library refuses the run, naming the field and the rule', async () => {
+    const clusterId = randomUUID();
+    const handle = await h.startRun(clusterId, { adopted: { phase: 'installed', subscriptionId: 'x y' } } as never);
+    const result = await handle.result();
+    assert.equal(result.phase, 'refused');
+    assert.equal(result.refusal?.operation, 'adopt');
+    assert.match(result.refusal?.message ?? '', /subscriptionId: must be letters, digits/);
+    assert.match(result.refusal?.message ?? '', /openshiftClusterId: is required when phase is installed/);
+  });
+
+  it('the library refuses bad input before anything is sent', async () => {
+    await assert.rejects(
+      h.lifecycle.adoptCluster({ clusterId: 'nope', displayName: 'x', accountUsername: 'alice', phase: 'registered', consoleUrl: 'http://a.example.com' }),
+      (e: Error) => e.name === 'InvalidInputError' && /clusterId: must be a UUID; consoleUrl: must be an absolute https URL/.test(e.message),
+    );
+  });
+});

@@ -14,7 +14,7 @@ export const SUBSCRIPTION_ID_MAX = 255;
 
 /** What the installer knows of an existing cluster, besides its registration. Never carries secrets. */
 export interface AdoptedCluster {
-  /** The `ams_subscription_id` the installer stored; absent: the run looks it up by cluster_id first. */
+  /** The `ams_subscription_id` the installer stored; absent: the create step finds or reserves it. */
   subscriptionId?: string;
   phase: AdoptablePhase;
   openshiftClusterId?: string;
@@ -52,7 +52,7 @@ export const adoptedSchema = z
  * as applied and the drift check is due at once: it reads AMS (the one re-read the run
  * has) and marks only the fields AMS holds differently, which the loop then PATCHes. A
  * deleted cluster goes the normal deletion path. Without an id the run creates as at
- * registration, which looks the subscription up by cluster_id before reserving one.
+ * registration, which never makes a second subscription for the cluster_id.
  */
 export function adoptedState(registration: ClusterRegistration, adopted: AdoptedCluster, rules: number, now: string): ClusterState {
   const state = initialState(registration, rules);

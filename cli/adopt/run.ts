@@ -39,7 +39,7 @@ export function planOf(input: AdoptClusterInput): string {
   const active = input.phase === 'installed' ? '; Active if AMS still has it Reserved' : '';
   return sub
     ? `read ${sub}; PATCH only the fields AMS holds differently${active}`
-    : `look up by cluster_id (reserve only if none); PATCH what differs${active}`;
+    : `take the cluster's subscription, reserved only if AMS has none; PATCH what differs${active}`;
 }
 
 export async function runAdoption(
