@@ -157,3 +157,26 @@ describe('the published JSON Schemas accept and refuse what the zod schemas do',
     });
   }
 });
+
+/** The message of the first rule in `x-rules` that the value breaks, as another client would find it. */
+function firstBrokenRule(fieldSchema: { 'x-rules'?: { message?: string }[] }, value: unknown): string | undefined {
+  for (const { message, abort: _, ...keyword } of (fieldSchema['x-rules'] ?? []) as { message?: string; abort?: boolean }[]) {
+    if (!ajv.validate(keyword, value)) return message;
+  }
+  return undefined;
+}
+
+describe("the published x-rules name the same first broken rule, in the same words, as the zod schemas", () => {
+  for (const [name, payload, accepted, what] of samples) {
+    if (accepted || payload === null || typeof payload !== 'object') continue;
+    const [jsonSchema, zodSchema] = published[name]!;
+    const checked = V.validate(zodSchema, payload);
+    const issue = checked.ok ? undefined : checked.issues[0];
+    const properties = (jsonSchema as { properties: Record<string, object> }).properties;
+    // Unknown and missing fields are the object's rules (additionalProperties, required), not a field's.
+    if (!issue || !(issue.field in properties) || !(issue.field in payload)) continue;
+    it(`${name}: ${what}: ${issue.field}: ${issue.rule}`, () => {
+      assert.equal(firstBrokenRule(properties[issue.field]!, (payload as Record<string, unknown>)[issue.field]), issue.rule);
+    });
+  }
+});

@@ -35,7 +35,8 @@ const noControl = <T extends z.ZodString>(schema: T, controls = CONTROL) =>
 // and JSON Schema's maxLength count code points, so the rule is a refine and the contract
 // carries it as maxLength plus the exact `x-maxUtf16Length` (see docs/contract.md).
 const maxUtf16 = <T extends z.ZodString>(schema: T, max: number) =>
-  schema.refine((s) => s.length <= max, { error: `must be at most ${max} characters`, abort: true });
+  // params name the rule for the contract generator (scripts/contract/rules.ts), which publishes it.
+  schema.refine((s) => s.length <= max, { error: `must be at most ${max} characters`, abort: true, params: { maxUtf16Length: max } });
 /** Call last: metadata belongs to the schema instance it is set on. */
 const publishMaxUtf16 = <T extends z.ZodString>(schema: T, max: number) => schema.meta({ maxLength: max, 'x-maxUtf16Length': max });
 

@@ -25,15 +25,26 @@ import { clusterSubscription } from '../../workflows/index.js';
 import { SWEEP_RESULTS } from '../../workflows/sweeper-definitions.js';
 import * as V from '../../workflows/validation.js';
 import * as values from '../../workflows/values.js';
+import { rulesOf } from './rules.js';
 
 /** Raise when a caller written against the previous contract could break. */
 export const CONTRACT_VERSION = 1;
 
 export const CONTRACT_PATHS = ['contract/ams-lifecycle.contract.json', 'clients/go/contract.json'] as const;
 
-/** The JSON Schema callers validate with: the input side (before the lower-casing of ids). */
+/**
+ * The JSON Schema callers validate with: the input side (before the lower-casing of ids),
+ * each field with its `x-rules` (rules.ts).
+ */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    override: ({ zodSchema, jsonSchema }) => {
+      const rules = rulesOf(zodSchema);
+      if (rules) jsonSchema['x-rules'] = rules;
+    },
+  }) as Record<string, unknown>;
   return portable(rest) as Record<string, unknown>;
 }
 
@@ -153,6 +164,8 @@ export function buildContract() {
     },
     extensions: {
       'x-maxUtf16Length': 'At most this many UTF-16 code units (a character outside the BMP counts twice); maxLength beside it counts code points.',
+      'x-rules':
+        "A field's rules in the order the TypeScript side checks them, each one keyword of this schema with the message it reports (`must not be empty`). A field reports the first rule it breaks; after a rule without `abort` the next ones are still checked.",
     },
   };
 }

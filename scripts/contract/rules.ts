@@ -1,0 +1,63 @@
+// `x-rules` of the contract: each field's rules in the order zod checks them, with the
+// exact message the TypeScript side reports, so another client names the same first
+// broken rule in the same words. Read from the zod schema's checks; a check this file
+// cannot publish (a `.refine` without a known rule) fails the generator rather than
+// leave a rule out of the contract.
+export type Rule = Record<string, unknown> & { message?: string };
+
+interface CheckDef {
+  check: string;
+  format?: string;
+  pattern?: RegExp;
+  maximum?: number;
+  value?: number;
+  inclusive?: boolean;
+  abort?: boolean;
+  params?: Record<string, unknown>;
+  error?: (issue: unknown) => unknown;
+}
+
+interface SchemaDef {
+  type: string;
+  error?: (issue: unknown) => unknown;
+  checks?: { _zod: { def: CheckDef } }[];
+  entries?: Record<string, string>;
+}
+
+/** The message a check reports: set with `{ error: '…' }`; zod's default otherwise (not published). */
+function messageOf(def: { error?: (issue: unknown) => unknown }): { message?: string } {
+  const message = def.error?.({});
+  return typeof message === 'string' ? { message } : {};
+}
+
+function ruleOf(def: CheckDef): Rule {
+  const abort = def.abort ? { abort: true } : {};
+  const message = messageOf(def);
+  switch (def.check) {
+    case 'string_format':
+      if (def.format === 'regex' && def.pattern) return { pattern: def.pattern.source, ...message, ...abort };
+      break;
+    case 'max_length':
+      return { maxLength: def.maximum, ...message, ...abort };
+    case 'custom':
+      if (typeof def.params?.maxUtf16Length === 'number') return { 'x-maxUtf16Length': def.params.maxUtf16Length, ...message, ...abort };
+      break;
+    case 'number_format':
+      if (def.format === 'safeint') return { type: 'integer', ...message, ...abort };
+      break;
+    case 'greater_than':
+      return { [def.inclusive ? 'minimum' : 'exclusiveMinimum']: def.value, ...message, ...abort };
+    case 'less_than':
+      return { [def.inclusive ? 'maximum' : 'exclusiveMaximum']: def.value, ...message, ...abort };
+  }
+  throw new Error(`contract: a ${def.check}${def.format ? ` (${def.format})` : ''} check cannot be published: express the rule as a pattern or a length`);
+}
+
+/** The ordered rules of a string, number or enum schema; undefined for other kinds. */
+export function rulesOf(schema: object): Rule[] | undefined {
+  const def = (schema as { _zod: { def: SchemaDef } })._zod.def;
+  if (def.type === 'enum') return [{ enum: Object.values(def.entries ?? {}), ...messageOf(def) }];
+  if (def.type !== 'string' && def.type !== 'number') return undefined;
+  const type = { type: def.type, ...messageOf(def), abort: true };
+  return [type, ...(def.checks ?? []).map((check) => ruleOf(check._zod.def))];
+}
