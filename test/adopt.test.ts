@@ -33,6 +33,10 @@ after(async () => {
 
 /** The command as the program runs it (registered here if the program does not have it yet). */
 async function adopt(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return adoptWith(['--json'], args);
+}
+
+async function adoptWith(globals: string[], args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   let code: number = EXIT.ok;
@@ -40,7 +44,7 @@ async function adopt(...args: string[]): Promise<{ code: number; stdout: string;
   const program = buildProgram(ctx);
   if (!program.commands.some((c) => c.name() === 'adopt')) addAdoptCommand(program, ctx);
   try {
-    await program.parseAsync(['--task-queue', h.taskQueue, '--json', 'adopt', ...args], { from: 'user' });
+    await program.parseAsync(['--task-queue', h.taskQueue, ...globals, 'adopt', ...args], { from: 'user' });
   } catch (error) {
     const failure = describeFailure(error);
     err.push(failure.message);
@@ -170,6 +174,20 @@ describe('adopt --from clusters.jsonl [dev server]', () => {
     assert.match(clusters[0]!.detail, new RegExp(`read ${sub}; PATCH only the fields AMS holds differently`));
     await assert.rejects(h.lifecycle.handle(fresh).describe(), WorkflowNotFoundError);
     assert.deepEqual(await amsRequests(), [], 'AMS not called');
+  });
+
+  it('without --json: a table per line and a table of outcomes', async () => {
+    const { code, stdout } = await adoptWith([], ['--from', path, '--dry-run']);
+    assert.equal(code, EXIT.usage);
+    assert.match(stdout, /^adopt --dry-run: 10 line\(s\), nothing started/);
+    assert.match(stdout, new RegExp(`${ids.renamed}.*already-adopted`));
+    assert.match(stdout, /skipped-bad-line\s+│\s+4/);
+  });
+
+  it('a bad --rate is a usage error naming the option and the rule', async () => {
+    const { code, stderr } = await adopt('--from', path, '--rate', '0');
+    assert.equal(code, EXIT.usage);
+    assert.match(stderr, /--rate.*must be a whole number from 1 to 1000/);
   });
 
   it('an unreadable file is a usage error naming --from', async () => {
