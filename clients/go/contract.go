@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // contract.json is generated from the TypeScript code (`npm run contract`), never
@@ -44,7 +42,7 @@ type contractData struct {
 	handover         string
 	searchAttributes []string
 	// schemas by name: signal payloads by signal name, registration, clusterId.
-	schemas map[string]*jsonschema.Schema
+	schemas map[string]*payloadSchema
 }
 
 var contract = mustLoadContract(contractJSON)
@@ -107,7 +105,7 @@ func loadContract(data []byte) (*contractData, error) {
 		workflowType:     file.Workflow.Type,
 		workflowIDPrefix: file.Workflow.WorkflowID.Prefix,
 		taskQueue:        file.Workflow.TaskQueue,
-		schemas:          map[string]*jsonschema.Schema{},
+		schemas:          map[string]*payloadSchema{},
 	}
 	if k.workflowType == "" || k.workflowIDPrefix == "" || k.taskQueue == "" {
 		return nil, fmt.Errorf("workflow type, id prefix or task queue missing")
@@ -153,7 +151,7 @@ func loadContract(data []byte) (*contractData, error) {
 		return nil, fmt.Errorf("no query %q", stateQuery)
 	}
 	for key, schema := range raw {
-		compiled, err := compileSchema(key, schema)
+		compiled, err := compilePayload(key, schema)
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", key, err)
 		}

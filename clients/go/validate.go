@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -41,8 +40,30 @@ func compileSchema(name string, schema json.RawMessage) (*jsonschema.Schema, err
 	return compiler.Compile(url)
 }
 
-// validatePayload answers the issues of value against schema (none when it is valid).
-func validatePayload(schema *jsonschema.Schema, value any) []Issue {
+// payloadSchema is one payload's schema with its fields' x-rules.
+type payloadSchema struct {
+	schema *jsonschema.Schema
+	rules  fieldRules
+}
+
+func compilePayload(name string, raw json.RawMessage) (*payloadSchema, error) {
+	schema, err := compileSchema(name, raw)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	rules, err := collectRules(name, doc)
+	if err != nil {
+		return nil, err
+	}
+	return &payloadSchema{schema, rules}, nil
+}
+
+// validatePayload answers the issues of value against the schema (none when it is valid).
+func validatePayload(p *payloadSchema, value any) []Issue {
 	encoded, err := json.Marshal(value)
 	if err != nil {
 		return []Issue{{Field: "(payload)", Rule: "must be JSON: " + err.Error()}}
@@ -51,7 +72,7 @@ func validatePayload(schema *jsonschema.Schema, value any) []Issue {
 	if err != nil {
 		return []Issue{{Field: "(payload)", Rule: "must be JSON: " + err.Error()}}
 	}
-	err = schema.Validate(instance)
+	err = p.schema.Validate(instance)
 	if err == nil {
 		return nil
 	}
@@ -60,21 +81,76 @@ func validatePayload(schema *jsonschema.Schema, value any) []Issue {
 		return []Issue{{Field: "(payload)", Rule: err.Error()}}
 	}
 	var issues []Issue
-	seen := map[string]bool{}
+	told := map[string]bool{}
 	for _, leaf := range leaves(invalid) {
-		for _, issue := range issuesOf(leaf) {
-			// Each field reports the first rule it breaks, as the TypeScript client does.
-			if !seen[issue.Field] {
-				seen[issue.Field] = true
+		for _, field := range p.fieldIssues(leaf, instance) {
+			if told[field.name] {
+				continue
+			}
+			told[field.name] = true
+			for _, issue := range field.issues {
 				issues = append(issues, Issue{Field: capText(issue.Field), Rule: capText(issue.Rule)})
 			}
 		}
 	}
-	sort.SliceStable(issues, func(i, j int) bool { return issues[i].Field < issues[j].Field })
+	sortIssues(issues)
 	if more := len(issues) - issuesKept; more > 0 {
 		issues = append(issues[:issuesKept], Issue{Field: "(payload)", Rule: fmt.Sprintf("and %d more issue(s)", more)})
 	}
 	return issues
+}
+
+type fieldIssue struct {
+	name   string
+	issues []Issue
+}
+
+// fieldIssues: what one schema error says, field by field: the field's x-rules when
+// the contract has them, else words made from the JSON Schema keyword.
+func (p *payloadSchema) fieldIssues(e *jsonschema.ValidationError, instance any) []fieldIssue {
+	name := fieldName(e.InstanceLocation)
+	if required, ok := e.ErrorKind.(*kind.Required); ok {
+		var out []fieldIssue
+		for _, missing := range required.Missing {
+			child := fieldName(append(append([]string(nil), e.InstanceLocation...), missing))
+			if rules := p.rules.of(e.SchemaURL+"/properties/"+escapePointer(missing), missing); rules != nil {
+				out = append(out, fieldIssue{child, ruleIssues(child, rules, nil, false)})
+			} else {
+				out = append(out, fieldIssue{child, []Issue{{Field: child, Rule: "is required"}}})
+			}
+		}
+		return out
+	}
+	if len(e.InstanceLocation) > 0 {
+		if rules := p.rules.of(e.SchemaURL, e.InstanceLocation[len(e.InstanceLocation)-1]); rules != nil {
+			if value, ok := valueAt(instance, e.InstanceLocation); ok {
+				if issues := ruleIssues(name, rules, value, true); len(issues) > 0 {
+					return []fieldIssue{{name, issues}}
+				}
+			}
+		}
+	}
+	return []fieldIssue{{name, issuesOf(e)}}
+}
+
+func valueAt(instance any, location []string) (any, bool) {
+	for _, token := range location {
+		object, ok := instance.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if instance, ok = object[token]; !ok {
+			return nil, false
+		}
+	}
+	return instance, true
+}
+
+func fieldName(location []string) string {
+	if len(location) == 0 {
+		return "(payload)"
+	}
+	return strings.Join(location, ".")
 }
 
 func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
@@ -89,10 +165,7 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 }
 
 func issuesOf(e *jsonschema.ValidationError) []Issue {
-	field := strings.Join(e.InstanceLocation, ".")
-	if field == "" {
-		field = "(payload)"
-	}
+	field := fieldName(e.InstanceLocation)
 	at := func(name string) string {
 		if len(e.InstanceLocation) == 0 {
 			return name
