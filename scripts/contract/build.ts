@@ -83,7 +83,8 @@ export function buildContract() {
       taskQueue: TASK_QUEUE_DEFAULT,
       workflowId: { prefix: WORKFLOW_ID_PREFIX, suffix: 'clusterId, lower-cased', example: `${WORKFLOW_ID_PREFIX}0f8fad5b-d9cb-469f-a165-70867728950e` },
       input: {
-        description: 'One argument: the registration. The run validates it and ends as refused when it is bad.',
+        description:
+          'One argument: the registration (schema), plus any optionalFields beside it. Validate the registration alone; the run validates it too and ends as refused when it is bad.',
         schema: jsonSchemaOf(V.registrationSchema),
         optionalFields: {
           afterInstall: {
