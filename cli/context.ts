@@ -39,8 +39,8 @@ export async function withSession<T>(
   const connected = session.connect();
   const first = await Promise.race([done.then(() => 'task'), connected.then(() => 'connected', () => 'unreachable')]);
   if (first === 'unreachable') {
-    // Closed once the call gives up: closing under a call gRPC still retries throws inside gRPC.
-    void done.finally(() => session.close());
+    // Left open: the SDK keeps retrying the call in the background for a while, and a
+    // retry on a closed channel throws inside gRPC. Nothing was connected; the CLI exits.
     await connected; // throws the CliError naming the address
   }
   try {
