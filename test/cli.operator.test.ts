@@ -8,9 +8,10 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { AmsOperatorClient } from '../ams/operator.js';
 import { EXIT, runCli } from '../cli/index.js';
-import { ACME_ORG_ID } from '../emulator/index.js';
+import { ACME_ORG_ID, GLOBEX_ORG_ID } from '../emulator/index.js';
 import type { ClusterStateView } from '../workflows/definitions.js';
 import { startEmbeddedStack, type EmbeddedStack } from './helpers/embedded-stack.js';
+import { startTestEmulator } from './helpers/emulator-http.js';
 import { eventually } from './helpers/lifecycle-harness.js';
 
 const MULTIARCH = 'capability.organization.bare_metal_installer_multiarch';
@@ -165,5 +166,23 @@ describe('operator commands', () => {
     assert.match(missing.message, /configuration: AMS_URL: is required/);
     const flag = await fails(['whoami', '--ams-url', 'ftp://x'], EXIT.usage);
     assert.match(flag.message, /configuration: --ams-url: must be an absolute http\(s\) URL/);
+  });
+});
+
+describe('operator commands as a user without a label-admin role', () => {
+  it('AMS refusing the request (403) is exit 5 with what AMS said; nothing changed', async () => {
+    const emu = await startTestEmulator({ port: 0 });
+    try {
+      const asBob = { AMS_URL: emu.emu.url, AMS_TOKEN: await emu.userToken('bob'), AMS_CLIENT_ID: undefined, AMS_CLIENT_SECRET: undefined };
+      const enable = await fails(['capabilities', 'enable', '--org', ACME_ORG_ID, 'bare_metal_installer_multiarch'], EXIT.refused, asBob);
+      assert.equal(enable.error.code, 'ams-refused');
+      assert.equal(enable.error.status, 403);
+      assert.match(enable.message, /answered 403/);
+      const other = await fails(['capabilities', 'list', '--org', GLOBEX_ORG_ID], EXIT.refused, asBob);
+      assert.match(other.message, /is not yours/);
+      assert.equal(JSON.parse((await cli(['--json', 'capabilities', 'list', '--org', ACME_ORG_ID], asBob)).stdout).capabilities.length, 0);
+    } finally {
+      await emu.close();
+    }
   });
 });
