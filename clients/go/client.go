@@ -137,7 +137,10 @@ func (c *Client) RegisterCluster(ctx context.Context, registration Registration)
 		result, err = c.register(ctx, registration, workflowID)
 		return err
 	})
-	return result, err
+	if err != nil {
+		return RegisterResult{}, err // after a missed deadline fn may still be running: result is its
+	}
+	return result, nil
 }
 
 // RenameCluster sets the subscription's display_name.

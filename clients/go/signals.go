@@ -69,6 +69,7 @@ func (c *Client) send(ctx context.Context, workflowID, name string, payload map[
 // to delete). A cluster whose run an operator terminated or cancelled gets a short run
 // that deletes its subscription if it is Reserved. by is DeletedByUser when empty.
 func (c *Client) DeleteCluster(ctx context.Context, clusterID string, by DeletedBy) (alreadyDeleted bool, err error) {
+	var gone bool // set by the call; read only once it has returned
 	id, err := checkClusterID("deleteCluster", clusterID)
 	if err != nil {
 		return false, err
@@ -98,7 +99,7 @@ func (c *Client) DeleteCluster(ctx context.Context, clusterID string, by Deleted
 			return send() // it opened again meanwhile
 		case runClosed:
 		default:
-			alreadyDeleted = true
+			gone = true
 			return nil
 		}
 		started, err := startArgsOf(ctx, c.temporal, workflowID, latest.runID)
@@ -118,5 +119,5 @@ func (c *Client) DeleteCluster(ctx context.Context, clusterID string, by Deleted
 	if err != nil {
 		return false, err
 	}
-	return alreadyDeleted, nil
+	return gone, nil
 }
