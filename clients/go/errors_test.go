@@ -207,3 +207,36 @@ func TestDeadline(t *testing.T) {
 	}
 	_ = env.temporal.TerminateWorkflow(context.Background(), WorkflowID(clusterID), "", "test over")
 }
+
+// Bad options are refused by New, naming the option and the rule.
+func TestBadOptions(t *testing.T) {
+	cases := []struct {
+		options Options
+		want    string
+	}{
+		{Options{RegistrationWait: 1500 * time.Millisecond}, "Options.RegistrationWait: must be whole seconds from 1 to 300"},
+		{Options{RegistrationWait: 301 * time.Second}, "Options.RegistrationWait: must be whole seconds from 1 to 300"},
+		{Options{CallTimeout: -time.Second}, "Options.CallTimeout: must be > 0"},
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 30}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising"},
+		{Options{AfterInstall: &AfterInstallTiming{DriftCheckSeconds: -1}}, "Options.AfterInstall.DriftCheckSeconds: must be a whole number"},
+	}
+	for _, tc := range cases {
+		if _, err := New(env.temporal, tc.options); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("New(%+v): %v, want an error starting %q", tc.options, err, tc.want)
+		}
+	}
+}
+
+// AfterInstall reaches the run's start input, as the TypeScript client's option does.
+func TestAfterInstallReachesTheRun(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 120}, DriftCheckSeconds: 3600}})
+	s := scenario{ClusterID: newClusterID(), OpenshiftClusterID: newClusterID()}
+	if _, err := c.RegisterCluster(ctx, Registration{ClusterID: s.ClusterID, DisplayName: "go-timing", AccountUsername: "alice"}); err != nil {
+		t.Fatalf("RegisterCluster: %v", err)
+	}
+	start := messagesOf(t, s)[0]
+	if want := `"afterInstall":{"telemetryCheckSeconds":[60,120],"driftCheckSeconds":3600}`; !strings.Contains(start, want) {
+		t.Errorf("the run started with %s, want %s in it", start, want)
+	}
+}
