@@ -53,18 +53,26 @@ export function createSubscriptionActivities(ams: AmsClient) {
   const read = (attempt: Attempt, subscriptionId: string) => readSubscription(ams, attempt, subscriptionId);
 
   return {
-    /** Reuse the cluster's subscription if AMS has one (a lost response, a retry), else reserve one. */
+    /**
+     * Reserve the cluster's subscription, or reuse the one AMS has. The POST is idempotent
+     * per (cluster_id, account) in AMS: it answers the existing subscription, which the GET
+     * after it reads (its values may be an earlier attempt's or run's; the POST's answer is
+     * only a link). So the lookup first is only for a retried attempt, whose predecessor
+     * may have reserved one the ranking of ownSubscription must choose among.
+     */
     async ensureSubscription(input: {
       clusterId: string;
       displayName: string;
       accountUsername: string;
     }): Promise<SubscriptionSnapshot & { reused: boolean }> {
       const attempt = currentAttempt();
-      const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
-      const existing = ownSubscription(found, input.clusterId, input.accountUsername);
-      if (existing) {
-        log.info('reusing existing AMS subscription', { clusterId: input.clusterId, subscriptionId: existing.id });
-        return { ...snapshot(existing, attempt), reused: true };
+      if (attempt.number > 1) {
+        const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
+        const existing = ownSubscription(found, input.clusterId, input.accountUsername);
+        if (existing) {
+          log.info('reusing existing AMS subscription', { clusterId: input.clusterId, subscriptionId: existing.id });
+          return { ...snapshot(existing, attempt), reused: true };
+        }
       }
       // Only this call's 4xx is a refusal of the registration (see ams-failure.ts).
       const { subscriptionId } = await guarded(attempt, 'create', () => ams.createClusterAuthorization(input, attempt.call()));

@@ -1,0 +1,65 @@
+// What AMS sees per lifecycle (issue 13: the design's minimum is one POST, one PATCH per
+// change, one DELETE when Reserved). The lookup before the POST is only for a retried
+// attempt: AMS's POST is idempotent per (cluster_id, account), and a first attempt has no
+// predecessor whose subscription the lookup would have to choose.
+import assert from 'node:assert/strict';
+import { beforeEach, it } from 'node:test';
+import type { RequestLogEntry } from '../emulator/index.js';
+import type { WorkflowResult } from '../workflows/definitions.js';
+import { describeOnServers, eventually, newClusterId, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+
+let h: LifecycleHarness;
+const use = (harness: LifecycleHarness) => (h = harness);
+beforeEach(async () => {
+  await h.admin.clearFaults();
+});
+
+const CREATE = '/api/accounts_mgmt/v1/cluster_authorizations';
+/** method, kind of request and status, in order: `lookup` is a GET with a search, `get` one subscription. */
+const calls = async (clusterId: string) =>
+  (await h.admin.requests({ cluster_id: clusterId })).map((e: RequestLogEntry) => {
+    const kind = e.method === 'GET' ? (e.subscription_id ? 'get' : 'lookup') : e.method;
+    return `${kind} ${e.status}`;
+  });
+
+describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], registrationWaitSeconds: 10 }, use, () => {
+  it('a registration costs the POST and one read of its answer, no lookup', async () => {
+    const clusterId = newClusterId();
+    await h.lifecycle.registerCluster({ clusterId, displayName: 'lean', accountUsername: 'alice' });
+    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200']);
+  });
+
+  it('a retried attempt looks up first (its predecessor may have reserved), then reserves', async () => {
+    const clusterId = newClusterId();
+    await h.admin.addFault({ kind: 'error', route: CREATE, method: 'POST', status: 503, count: 1 });
+    const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'retried', accountUsername: 'alice' });
+    assert.deepEqual(await calls(clusterId), ['POST 503', 'lookup 200', 'POST 200', 'get 200']);
+    assert.equal((await h.admin.state()).subscriptions.filter((s) => s.cluster_id === clusterId)[0]?.id, subscriptionId);
+  });
+
+  it('an install and deletion: POST, a read, three PATCHes (Active after a read), nothing for the delete of an Active one', async () => {
+    const clusterId = newClusterId();
+    const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'full', accountUsername: 'alice' });
+    await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId());
+    await h.lifecycle.setConsoleUrl(clusterId, 'https://console-openshift-console.apps.full.example.com');
+    await h.lifecycle.markInstalled(clusterId);
+    // Read through the admin API: its calls are not in the request log.
+    const statusOf = async () => (await h.admin.state()).subscriptions.find((s) => s.id === subscriptionId)?.status;
+    await eventually(statusOf, (status) => status === 'Active', { what: 'Active' });
+    await h.lifecycle.deleteCluster(clusterId, 'user');
+    const done = (await h.lifecycle.handle(clusterId).result()) as WorkflowResult;
+    // The read before Active keeps rules 2 (Active only ever replaces Reserved); AMS answered
+    // Active, which it never turns back to Reserved, so the delete needs no read (the run knows).
+    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200', 'PATCH 200', 'PATCH 200', 'get 200', 'PATCH 200']);
+    assert.equal(done.deletion?.outcome, 'left-untouched');
+    assert.equal(await statusOf(), 'Active');
+  });
+
+  it('a Reserved subscription is still read before its guarded DELETE', async () => {
+    const clusterId = newClusterId();
+    await h.lifecycle.registerCluster({ clusterId, displayName: 'short', accountUsername: 'alice' });
+    await h.lifecycle.deleteCluster(clusterId, 'user');
+    await h.lifecycle.handle(clusterId).result();
+    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200', 'get 200', 'DELETE 204']);
+  });
+});
