@@ -45,6 +45,8 @@ export const IN_FLIGHT_SETTLE_SECONDS = 120;
 /** Patch ids of rules 2 and 3 (see state.ts); a run keeps the rules it started with. */
 const HARDENED_RULES_PATCH = 'hardened-rules';
 const AFTER_INSTALL_PATCH = 'after-install';
+/** Runs with it skip the guarded delete's read when AMS already answered a status past Reserved. */
+const KNOWN_PAST_RESERVED_PATCH = 'delete-known-past-reserved';
 
 export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowResult> {
   const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
@@ -103,7 +105,20 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
   let handingOver = false;
   setHandlers({ state, now, publish, handingOver: () => handingOver });
 
+  /**
+   * AMS never turns a subscription back to Reserved: once it answered Active (or later),
+   * the guarded delete would only read it to leave it untouched, so no request is sent.
+   */
+  function leftUntouchedWithoutRead(): boolean {
+    const seen = state.ams?.status;
+    if (!S.hardened(state) || seen === undefined || seen === 'Reserved' || !wf.patched(KNOWN_PAST_RESERVED_PATCH)) return false;
+    S.recordLeftUntouched(state, seen);
+    S.settleDeletion(state, 'left-untouched', now());
+    return true;
+  }
+
   async function perform(work: PendingWork): Promise<void> {
+    if (work.kind === 'delete' && leftUntouchedWithoutRead()) return;
     const summary = describeWork(work, state);
     state.amsCalls += 1;
     const { clusterId, accountUsername } = state.registration;
