@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"go.temporal.io/sdk/client"
 )
 
 // A whole life driven from Go, checked in AMS (the emulator, over HTTP) at each step.
@@ -128,4 +130,35 @@ func TestDeleteBeforeInstallRemovesTheReservation(t *testing.T) {
 		}
 		return ""
 	})
+}
+
+// A run started before ids were lower-cased keeps its upper-case workflow id: calls
+// with the id as given still reach it when no lower-case run exists.
+func TestUpperCaseRunOfEarlierReleases(t *testing.T) {
+	ctx := testContext(t)
+	c := newClient(t, Options{})
+	upper := strings.ToUpper(newClusterID())
+	oldID := "cluster-subscription-" + upper
+	_, err := env.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: oldID, TaskQueue: env.taskQueue}, contract.workflowType,
+		Registration{ClusterID: upper, DisplayName: "go-old", AccountUsername: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RenameCluster(ctx, upper, "go-old-renamed"); err != nil {
+		t.Fatalf("RenameCluster: %v", err)
+	}
+	eventually(t, "the rename applied by the upper-case run", func() string {
+		state, err := c.GetClusterState(ctx, upper)
+		if err != nil {
+			return err.Error()
+		}
+		if state.WorkflowID != oldID || state.Desired.DisplayName != "go-old-renamed" {
+			return fmt.Sprintf("workflow %s wants %q", state.WorkflowID, state.Desired.DisplayName)
+		}
+		return ""
+	})
+	if _, err := env.temporal.DescribeWorkflowExecution(ctx, WorkflowID(upper), ""); !isNotFound(err) {
+		t.Errorf("a lower-case run was started for the upper-case cluster (describe: %v)", err)
+	}
+	_ = env.temporal.TerminateWorkflow(ctx, oldID, "", "test over")
 }
