@@ -28,6 +28,32 @@ type AMSConnection struct {
 	HTTPClient *http.Client
 }
 
+// String, GoString and Format keep the secret and the token out of logs (%v, %+v, %#v).
+func (c AMSConnection) String() string {
+	return fmt.Sprintf("{URL:%s TokenURL:%s ClientID:%s ClientSecret:%s Token:%s}", c.URL, c.TokenURL, c.ClientID, redacted(c.ClientSecret), redacted(c.Token))
+}
+
+func (c AMSConnection) GoString() string { return "amslifecycle.AMSConnection" + c.String() }
+
+func redacted(secret string) string {
+	if secret == "" {
+		return `""`
+	}
+	return "[redacted]"
+}
+
+// unknownTokenLife: a token answer without expires_in (RFC 6749 makes it optional)
+// is kept this long, not refetched on every call.
+const unknownTokenLife = time.Minute
+
+// tokenLife: renewed a little early, so a token never expires on its way.
+func tokenLife(expiresIn int) time.Duration {
+	if expiresIn <= 0 {
+		return unknownTokenLife
+	}
+	return time.Duration(expiresIn) * time.Second * 9 / 10
+}
+
 type amsClient struct {
 	conn AMSConnection
 	http *http.Client
@@ -59,11 +85,15 @@ func newAMSClient(conn AMSConnection) (*amsClient, error) {
 	return &amsClient{conn: conn, http: client, token: conn.Token}, nil
 }
 
+// bearer answers a valid token. The lock is not held across the token request, so a
+// slow token endpoint never queues callers behind one context; callers racing on an
+// expired token may each fetch one, which is harmless (each is valid).
 func (a *amsClient) bearer(ctx context.Context) (string, error) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.conn.Token != "" || (a.token != "" && time.Now().Before(a.expires)) {
-		return a.token, nil
+	token, expires := a.token, a.expires
+	a.mu.Unlock()
+	if a.conn.Token != "" || (token != "" && time.Now().Before(expires)) {
+		return token, nil
 	}
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {a.conn.ClientID}, "client_secret": {a.conn.ClientSecret}}
 	request, err := http.NewRequestWithContext(ctx, http.MethodPost, a.conn.TokenURL, strings.NewReader(form.Encode()))
@@ -78,9 +108,10 @@ func (a *amsClient) bearer(ctx context.Context) (string, error) {
 	if err := a.do(request, &answer); err != nil {
 		return "", fmt.Errorf("token request: %w", err)
 	}
-	// Renewed a little early, so a token never expires on its way.
-	a.token, a.expires = answer.AccessToken, time.Now().Add(time.Duration(answer.ExpiresIn)*time.Second*9/10)
-	return a.token, nil
+	a.mu.Lock()
+	a.token, a.expires = answer.AccessToken, time.Now().Add(tokenLife(answer.ExpiresIn))
+	a.mu.Unlock()
+	return answer.AccessToken, nil
 }
 
 func (a *amsClient) call(ctx context.Context, method, path string, body, answer any) error {

@@ -3,7 +3,9 @@ package amslifecycle
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,13 +22,14 @@ const (
 	reviewAPI = "/api/authorizations/v1/capability_review"
 )
 
-func emulatorAMS() AMSConnection {
+func emulatorAMS(t *testing.T) AMSConnection {
+	needStack(t)
 	return AMSConnection{URL: env.amsURL, TokenURL: env.workerEnv["AMS_TOKEN_URL"], ClientID: env.workerEnv["AMS_CLIENT_ID"], ClientSecret: env.workerEnv["AMS_CLIENT_SECRET"]}
 }
 
 func newChecker(t *testing.T, options CapabilityOptions) *CapabilityChecker {
 	t.Helper()
-	options.AMS = emulatorAMS()
+	options.AMS = emulatorAMS(t)
 	checker, err := NewCapabilityChecker(options)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +40,7 @@ func newChecker(t *testing.T, options CapabilityOptions) *CapabilityChecker {
 // setLabel sets (or with value "" removes) the organisation label through AMS's API as the service account.
 func setLabel(t *testing.T, org, value string) {
 	t.Helper()
-	ams, _ := newAMSClient(emulatorAMS())
+	ams, _ := newAMSClient(emulatorAMS(t))
 	ctx := context.Background()
 	if value == "" {
 		token, err := ams.bearer(ctx)
@@ -161,5 +164,28 @@ func TestHasCapabilityRefusesBadInput(t *testing.T) {
 	}
 	if _, err := NewCapabilityChecker(CapabilityOptions{AMS: AMSConnection{URL: "ftp://x"}}); err == nil {
 		t.Error("NewCapabilityChecker took an ftp URL")
+	}
+}
+
+// The client secret and a static token never show in a printed connection or options.
+func TestAMSConnectionPrintsNoSecret(t *testing.T) {
+	conn := AMSConnection{URL: "https://ams.example.com", ClientID: "id", ClientSecret: "s3cr3t-value", Token: "t0ken-value"}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, value := range []any{conn, &conn, CapabilityOptions{AMS: conn}} {
+			printed := fmt.Sprintf(format, value)
+			if strings.Contains(printed, "s3cr3t") || strings.Contains(printed, "t0ken") {
+				t.Errorf("%s of %T shows a secret: %s", format, value, printed)
+			}
+		}
+	}
+}
+
+// A token answer without expires_in is kept a while, not refetched on every call.
+func TestTokenLife(t *testing.T) {
+	if got := tokenLife(0); got != unknownTokenLife {
+		t.Errorf("tokenLife(0) = %s, want %s", got, unknownTokenLife)
+	}
+	if got := tokenLife(100); got != 90*time.Second {
+		t.Errorf("tokenLife(100) = %s, want 90s (renewed a little early)", got)
 	}
 }

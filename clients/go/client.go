@@ -25,8 +25,9 @@ const (
 
 // Options of New. Zero values take the defaults.
 type Options struct {
-	// Namespace the Temporal client was dialled with ("default" when empty); the
-	// client sends an argument-less signal through the raw service, which needs it.
+	// Namespace the Temporal client was dialled with (client.Options.Namespace, "default"
+	// when that was empty); required: the client sends argument-less signals through the
+	// raw service, which needs it, and the SDK client does not tell it.
 	Namespace string
 	// TaskQueue the workflows start on; the contract's default task queue when empty.
 	TaskQueue string
@@ -84,7 +85,7 @@ func New(temporal client.Client, options Options) (*Client, error) {
 	}
 	c := &Client{temporal: temporal, namespace: options.Namespace, taskQueue: options.TaskQueue, callTimeout: options.CallTimeout, registrationWait: options.RegistrationWait}
 	if c.namespace == "" {
-		c.namespace = "default"
+		return nil, errors.New(`Options.Namespace: required: the namespace the Temporal client was dialled with (client.Options.Namespace, "default" when that was empty)`)
 	}
 	if c.taskQueue == "" {
 		c.taskQueue = contract.taskQueue
@@ -163,12 +164,10 @@ func (c *Client) MarkInstalled(ctx context.Context, clusterID string) error {
 	return c.signal(ctx, "markInstalled", clusterID, signalInstallSucceeded, nil)
 }
 
-// MarkInstallFailed: the install failed; reason may be empty.
+// MarkInstallFailed: the install failed; reason may be empty (sent as given, as the
+// TypeScript client sends an empty reason).
 func (c *Client) MarkInstallFailed(ctx context.Context, clusterID, reason string) error {
-	payload := map[string]any{}
-	if reason != "" {
-		payload["reason"] = reason
-	}
+	payload := map[string]any{"reason": reason}
 	return c.signal(ctx, "markInstallFailed", clusterID, signalInstallFailed, payload)
 }
 

@@ -145,3 +145,13 @@ func (e *TimeoutError) Error() string {
 }
 
 func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// NamespaceMismatchError: Options.Namespace is not the namespace the Temporal client
+// was dialled with, so a signal sent through the raw service finds no run the client sees.
+type NamespaceMismatchError struct {
+	Operation, ClusterID, Namespace string
+}
+
+func (e *NamespaceMismatchError) Error() string {
+	return fmt.Sprintf("%s: cluster %s: namespace %q (Options.Namespace) has no run that the Temporal client finds: Options.Namespace must be the namespace the client was dialled with", e.Operation, e.ClusterID, e.Namespace)
+}

@@ -6,16 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/api/serviceerror"
 )
 
 // Bad input is refused before anything is sent: the error names the field and the
-// rule in the TypeScript client's words (the contract's x-rules), and Temporal has
-// no workflow for the cluster afterwards.
+// rule in the TypeScript client's words (the contract's x-rules), and the Temporal
+// client (a double that counts every call) was not called at all.
 func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	ctx := testContext(t)
-	c := newClient(t, Options{})
+	c, fake := refusingClient(t, Options{})
 	good := newClusterID()
 	cases := []struct {
 		name, clusterID, field, rule string
@@ -69,10 +67,8 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 			if strings.Contains(err.Error(), "secret") {
 				t.Errorf("the error repeats the URL's password: %v", err)
 			}
-			_, err = env.temporal.DescribeWorkflowExecution(ctx, WorkflowID(tc.clusterID), "")
-			var notFound *serviceerror.NotFound
-			if !errors.As(err, &notFound) {
-				t.Errorf("Temporal has a workflow for the cluster after refused input (describe: %v)", err)
+			if n := fake.calls.Swap(0); n != 0 {
+				t.Errorf("%d call(s) reached the Temporal client for refused input", n)
 			}
 		})
 	}
@@ -80,7 +76,7 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 
 // The message names the operation, the field and the rule.
 func TestInvalidInputMessage(t *testing.T) {
-	c := newClient(t, Options{})
+	c, _ := refusingClient(t, Options{})
 	err := c.RenameCluster(context.Background(), newClusterID(), strings.Repeat("n", 256))
 	if want := "renameCluster: invalid input: displayName: must be at most 255 characters"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
@@ -217,11 +213,15 @@ func TestBadOptions(t *testing.T) {
 		{Options{RegistrationWait: 1500 * time.Millisecond}, "Options.RegistrationWait: must be whole seconds from 1 to 300"},
 		{Options{RegistrationWait: 301 * time.Second}, "Options.RegistrationWait: must be whole seconds from 1 to 300"},
 		{Options{CallTimeout: -time.Second}, "Options.CallTimeout: must be > 0"},
+		{Options{}, "Options.Namespace: required"},
 		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 30}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising"},
 		{Options{AfterInstall: &AfterInstallTiming{DriftCheckSeconds: -1}}, "Options.AfterInstall.DriftCheckSeconds: must be a whole number"},
 	}
 	for _, tc := range cases {
-		if _, err := New(env.temporal, tc.options); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+		if tc.options.Namespace == "" && !strings.HasPrefix(tc.want, "Options.Namespace") {
+			tc.options.Namespace = "default"
+		}
+		if _, err := New(&refusingTemporal{}, tc.options); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("New(%+v): %v, want an error starting %q", tc.options, err, tc.want)
 		}
 	}

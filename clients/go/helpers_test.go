@@ -15,6 +15,10 @@ import (
 // newClient is a lifecycle client on the test worker's task queue unless options say otherwise.
 func newClient(t *testing.T, options Options) *Client {
 	t.Helper()
+	needStack(t)
+	if options.Namespace == "" {
+		options.Namespace = "default"
+	}
 	if options.TaskQueue == "" {
 		options.TaskQueue = env.taskQueue
 	}
@@ -60,6 +64,7 @@ func amsSubscriptions(t *testing.T, clusterID string) []subscription {
 // emulatorCall calls the emulator's admin API; a status of 300 or more fails the test.
 func emulatorCall(t *testing.T, method, path string, body any, answer any) {
 	t.Helper()
+	needStack(t)
 	var reader *bytes.Reader
 	if body != nil {
 		encoded, _ := json.Marshal(body)

@@ -1,6 +1,7 @@
 package amslifecycle
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -122,6 +123,47 @@ func (f fieldRules) of(schemaURL, name string) []rule {
 	return f[best]
 }
 
-func sortIssues(issues []Issue) {
-	sort.SliceStable(issues, func(i, j int) bool { return issues[i].Field < issues[j].Field })
+// propertyOrder answers the top-level properties of a schema in the order the contract
+// lists them: zod reports issues in its shape's order, which the contract keeps (a Go
+// map would not).
+func propertyOrder(raw json.RawMessage) ([]string, error) {
+	var doc struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || len(doc.Properties) == 0 {
+		return nil, err
+	}
+	decoder := json.NewDecoder(bytes.NewReader(doc.Properties))
+	if _, err := decoder.Token(); err != nil { // {
+		return nil, err
+	}
+	var names []string
+	for decoder.More() {
+		name, err := decoder.Token()
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, name.(string))
+		var skip json.RawMessage
+		if err := decoder.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+// orderIssues puts issues in the schema's property order (a field's own issues keep
+// theirs); issues of no listed property ("(payload)": unknown fields) come last, as zod
+// reports unrecognized keys after the shape's.
+func orderIssues(issues []Issue, order []string) {
+	rank := func(field string) int {
+		top, _, _ := strings.Cut(field, ".")
+		for i, name := range order {
+			if name == top {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.SliceStable(issues, func(i, j int) bool { return rank(issues[i].Field) < rank(issues[j].Field) })
 }

@@ -36,8 +36,12 @@ func (c *Client) signal(ctx context.Context, operation, clusterID, signal string
 		switch latest.kind {
 		case runNone:
 			return &ClusterNotFoundError{ClusterID: id}
-		case runRunning:
-			return send() // it closed and opened again meanwhile (a racing registration)
+		case runRunning: // it closed and opened again meanwhile (a racing registration)
+			if err := send(); !isNotFound(err) {
+				return err
+			}
+			// The SDK client sees the run, the raw signal does not: another namespace.
+			return &NamespaceMismatchError{Operation: operation, ClusterID: id, Namespace: c.namespace}
 		case runCompleted:
 			if latest.result.Phase == "deleted" {
 				return &ClusterDeletedError{ClusterID: id}

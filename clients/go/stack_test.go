@@ -1,10 +1,11 @@
 package amslifecycle
 
-// TestMain starts the whole stack the client talks to, each part real: the project's
-// Temporal dev server (tools/bin/temporal-dev-server, with the contract's search
-// attributes), the AMS emulator and the TypeScript worker (node, from the repository
-// root found relative to this directory), and stops them at the end. A missing
-// prerequisite fails the run with what to do; nothing is skipped.
+// The stack the client talks to, each part real: the project's Temporal dev server
+// (tools/bin/temporal-dev-server, with the contract's search attributes and a second
+// namespace), the AMS emulator and the TypeScript worker (node, from the repository
+// root found relative to this directory). The first test that needs it starts it
+// (needStack), so pure tests run alone; TestMain stops it at the end. A missing
+// prerequisite fails the tests that need it with what to do; nothing is skipped.
 
 import (
 	"bufio"
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +31,8 @@ import (
 )
 
 type stack struct {
+	once      sync.Once
+	err       error
 	root      string
 	address   string
 	taskQueue string
@@ -39,6 +43,29 @@ type stack struct {
 }
 
 var env stack
+
+// otherNamespace: a namespace besides "default", for the clients dialled elsewhere.
+const otherNamespace = "go-client-other"
+
+// needStack starts the stack once, for the first test that needs it.
+func needStack(t *testing.T) *stack {
+	t.Helper()
+	env.once.Do(func() { env.err = env.start() })
+	if env.err != nil {
+		t.Fatalf("clients/go: starting the test stack: %v", env.err)
+	}
+	return &env
+}
+
+// repositoryRoot: tests that only run node need the root, not the stack.
+func repositoryRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
 
 // child is a process this run started; done closes when it has exited.
 type child struct {
@@ -64,10 +91,6 @@ func TestMain(m *testing.M) {
 
 func runTests(m *testing.M) int {
 	defer env.stop()
-	if err := env.start(); err != nil {
-		fmt.Fprintf(os.Stderr, "clients/go: starting the test stack: %v\n", err)
-		return 1
-	}
 	return m.Run()
 }
 
@@ -98,7 +121,7 @@ func (s *stack) startTemporal(binary string) error {
 		return err
 	}
 	s.address = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(port), "--headless", "--log-level", "error"}
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(port), "--headless", "--log-level", "error", "--namespace", otherNamespace}
 	for _, name := range contract.searchAttributes {
 		args = append(args, "--search-attribute", name+"=Keyword")
 	}
@@ -153,11 +176,17 @@ func (s *stack) startEmulator() error {
 	cmd := exec.Command("node", "--import", "tsx", "emulator/main.ts", "--port", "0", "--log-level", "silent")
 	cmd.Dir = s.root
 	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
+	// A pipe of our own, not StdoutPipe: cmd.Wait (in spawn) closes StdoutPipe's reader,
+	// and os/exec forbids reading it concurrently with Wait.
+	stdout, writer, err := os.Pipe()
 	if err != nil {
 		return err
 	}
-	if err := s.spawn(cmd); err != nil {
+	cmd.Stdout = writer
+	err = s.spawn(cmd)
+	writer.Close() // the child holds its copy; EOF comes when it exits
+	if err != nil {
+		stdout.Close()
 		return err
 	}
 	banner := make(chan map[string]string, 1)
@@ -176,6 +205,7 @@ func (s *stack) startEmulator() error {
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout) // never block the emulator on a full pipe
+		stdout.Close()
 		close(banner)
 	}()
 	select {

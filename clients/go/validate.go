@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -13,7 +15,9 @@ import (
 	"golang.org/x/text/message"
 )
 
-// Payload validation against the contract's JSON Schemas; a failure becomes
+// Payload validation against the contract's JSON Schemas, whose patterns are
+// RE2-portable (test/contract.test.ts enforces it), so Go's regexp, the validator's
+// default engine, reads them with the same meaning as ECMAScript. A failure becomes
 // *InvalidInputError whose issues name the field (a dotted path, as the TypeScript
 // client names it) and the rule.
 
@@ -31,7 +35,6 @@ func compileSchema(name string, schema json.RawMessage) (*jsonschema.Schema, err
 	}
 	url := "contract:///" + name + ".json"
 	compiler := jsonschema.NewCompiler()
-	compiler.UseRegexpEngine(ecmaRegexpEngine)
 	compiler.AssertVocabs()
 	compiler.RegisterVocabulary(utf16Vocabulary())
 	if err := compiler.AddResource(url, doc); err != nil {
@@ -44,6 +47,7 @@ func compileSchema(name string, schema json.RawMessage) (*jsonschema.Schema, err
 type payloadSchema struct {
 	schema *jsonschema.Schema
 	rules  fieldRules
+	order  []string // top-level properties in the contract's order
 }
 
 func compilePayload(name string, raw json.RawMessage) (*payloadSchema, error) {
@@ -59,7 +63,11 @@ func compilePayload(name string, raw json.RawMessage) (*payloadSchema, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &payloadSchema{schema, rules}, nil
+	order, err := propertyOrder(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: properties: %w", name, err)
+	}
+	return &payloadSchema{schema, rules, order}, nil
 }
 
 // validatePayload answers the issues of value against the schema (none when it is valid).
@@ -93,7 +101,7 @@ func validatePayload(p *payloadSchema, value any) []Issue {
 			}
 		}
 	}
-	sortIssues(issues)
+	orderIssues(issues, p.order) // then capped, as workflows/rules-check.ts
 	if more := len(issues) - issuesKept; more > 0 {
 		issues = append(issues[:issuesKept], Issue{Field: "(payload)", Rule: fmt.Sprintf("and %d more issue(s)", more)})
 	}
@@ -180,7 +188,9 @@ func issuesOf(e *jsonschema.ValidationError) []Issue {
 		}
 		return issues
 	case *kind.AdditionalProperties:
-		return []Issue{{Field: field, Rule: "unknown field(s): " + strings.Join(k.Properties, ", ")}}
+		// The validator lists them in map order; json.Marshal (what TypeScript receives) sorts them.
+		names := slices.Sorted(slices.Values(k.Properties))
+		return []Issue{{Field: field, Rule: "unknown field(s): " + strings.Join(names, ", ")}}
 	case *kind.Type:
 		return []Issue{{Field: field, Rule: "must be " + article(strings.Join(k.Want, " or "))}}
 	case *kind.MinLength:
@@ -212,10 +222,12 @@ func article(typ string) string {
 	return "a " + typ
 }
 
+// capText cuts as workflows/rules-check.ts does: in UTF-16 code units (a cut pair's
+// half becomes U+FFFD, as the TypeScript text does once it is JSON).
 func capText(text string) string {
-	runes := []rune(text)
-	if len(runes) > issueTextMax {
-		return string(runes[:issueTextMax-1]) + "…"
+	units := utf16.Encode([]rune(text))
+	if len(units) > issueTextMax {
+		return string(utf16.Decode(units[:issueTextMax-1])) + "…"
 	}
 	return text
 }

@@ -53,10 +53,16 @@ func TestValidationMatchesTypeScript(t *testing.T) {
 		{"deleted", map[string]any{"by": "garbage-collection"}},
 		{"deleted", map[string]any{"by": "robot"}},
 		{"deleted", map[string]any{}},
+		// order: accountUsername's issue before displayName's although it sorts first by name
+		{"registration", map[string]any{"clusterId": id, "displayName": "", "accountUsername": ""}},
+		{"registration", map[string]any{"clusterId": "x", "displayName": "\a", "accountUsername": strings.Repeat("a", 256), "z": 1, "a": 2}},
+		// capText in UTF-16 units: an unknown field name of 150 emoji is over 200 units
+		{"rename", map[string]any{"displayName": "ok", strings.Repeat("😀", 150): 1}},
+		{"installFailed", map[string]any{"reason": ""}},
 	}
 	encoded, _ := json.Marshal(cases)
 	cmd := exec.Command("node", "--import", "tsx", "clients/go/testdata/validate.ts")
-	cmd.Dir = env.root
+	cmd.Dir = repositoryRoot(t)
 	cmd.Stdin = bytes.NewReader(encoded)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
@@ -76,8 +82,7 @@ func TestValidationMatchesTypeScript(t *testing.T) {
 		if err := contract.check("test", tc.Schema, tc.Payload); err != nil {
 			fromGo = err.(*InvalidInputError).Issues
 		}
-		want := fromTS[i]
-		sortIssues(want)
+		want := fromTS[i] // as TypeScript orders them: schema order, then capped
 		if len(want) == 0 && len(fromGo) == 0 {
 			continue
 		}
