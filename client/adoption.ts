@@ -3,11 +3,11 @@
 // the workflow id is the cluster's, and a start that meets any run of it (open, or
 // closed and still retained) changes nothing and says so.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { adoptedSchema, type AdoptedCluster } from '../workflows/adoption.js';
+import type { AdoptedCluster } from '../workflows/adoption.js';
 import { workflowIdForCluster, type ClusterRegistration } from '../workflows/definitions.js';
 import { staticDetails, staticSummary } from '../workflows/details.js';
 import type { clusterSubscription } from '../workflows/index.js';
-import { registrationSchema, validate, type ValidationIssue } from '../workflows/validation.js';
+import { adoptedSchema, registrationSchema, validate, type ValidationIssue } from '../workflows/validation.js';
 import { withDeadline } from './deadline.js';
 import { InvalidInputError } from './errors.js';
 import type { RegistrationScope } from './registration.js';

@@ -1,10 +1,11 @@
 // Adoption of a cluster the installer registered before this service existed: its run
 // starts in the cluster's phase with the subscription id the installer stored, so
 // nothing is reserved twice. Pure code: the input's rules and the run's first state.
-import { z } from 'zod';
 import type { ClusterRegistration, ClusterState, Phase, WorkflowArgs } from './definitions.js';
+import { RULES } from './generated/rules.js';
+import type { CrossFieldRule, Schema } from './rules-check.js';
 import { initialState, markDeleted } from './state.js';
-import { consoleUrlSchema, deletedSchema, openshiftClusterIdSchema } from './validation.js';
+import type { DeletedBy } from './values.js';
 
 /** Phases an existing cluster can be adopted in (deletion is given apart, `deletedBy`). */
 export const ADOPTABLE_PHASES = ['registered', 'installing', 'finalizing', 'installed', 'failed'] as const satisfies readonly Phase[];
@@ -20,7 +21,7 @@ export interface AdoptedCluster {
   openshiftClusterId?: string;
   consoleUrl?: string;
   /** The cluster was deleted: the run applies the deletion (deletes the subscription only if Reserved). */
-  deletedBy?: z.infer<typeof deletedSchema>['by'];
+  deletedBy?: DeletedBy;
 }
 
 /** The workflow's input with the optional adoption; old histories never carry `adopted`. */
@@ -28,24 +29,16 @@ export interface AdoptionArgs extends WorkflowArgs {
   adopted?: AdoptedCluster;
 }
 
-// The field rules are the signals' own (validation.ts), so an adopted value is one a signal could have set.
-export const adoptedSchema = z
-  .strictObject({
-    subscriptionId: z
-      .string({ error: 'must be a string' })
-      .regex(/^[A-Za-z0-9._-]+$/, { error: 'must be letters, digits, ".", "_" or "-"' })
-      .max(SUBSCRIPTION_ID_MAX, { error: `must be at most ${SUBSCRIPTION_ID_MAX} characters` })
-      .optional(),
-    phase: z.enum(ADOPTABLE_PHASES, { error: `must be one of ${ADOPTABLE_PHASES.join(', ')}` }),
-    openshiftClusterId: openshiftClusterIdSchema.shape.openshiftClusterId.optional(),
-    consoleUrl: consoleUrlSchema.shape.consoleUrl.optional(),
-    deletedBy: deletedSchema.shape.by.optional(),
-  })
-  // Active is sent only with the OpenShift id (telemetry would otherwise make a duplicate).
-  .refine((a) => a.phase !== 'installed' || a.openshiftClusterId !== undefined, {
-    error: 'is required when phase is installed',
-    path: ['openshiftClusterId'],
-  });
+// Active is sent only with the OpenShift id (telemetry would otherwise make a duplicate).
+// The one rule across fields, kept as a function: validation.ts's zod schema refines with it.
+export const INSTALLED_NEEDS_OPENSHIFT_ID: CrossFieldRule = {
+  holds: (a) => a.phase !== 'installed' || a.openshiftClusterId !== undefined,
+  path: ['openshiftClusterId'],
+  message: 'is required when phase is installed',
+};
+
+/** The adoption's rules for the workflow (zod's twin: validation.ts adoptedSchema). */
+export const adoptedSchema: Schema<AdoptedCluster> = { ...RULES.adoptedFields, refine: INSTALLED_NEEDS_OPENSHIFT_ID };
 
 /**
  * The first state of an adopted run. With a subscription id, what the line says is taken

@@ -12,7 +12,7 @@ import { handleFailure } from './failures.js';
 import { setHandlers } from './handlers.js';
 import { publishSearchAttributes } from './search-attributes.js';
 import * as S from './state.js';
-import { deletionRunSchema, describeIssues, registrationSchema, RULES_1_SCHEMAS, validate } from './validation.js';
+import { deletionRunSchema, describeIssues, registrationSchema, RULES_1_SCHEMAS, validate } from './rules-check.js';
 
 export { loopBackoffSeconds, LOOP_BACKOFF } from './backoff.js';
 

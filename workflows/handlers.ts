@@ -2,7 +2,6 @@
 // shows it, the registration update waits for the subscription id. Payloads are
 // validated here, at the door; bad ones are recorded and ignored, never fail the run.
 import * as wf from '@temporalio/workflow';
-import type { z } from 'zod';
 import {
   clusterStateQuery,
   consoleUrlSignal,
@@ -30,7 +29,8 @@ import {
   renameSchema,
   RULES_1_SCHEMAS,
   validate,
-} from './validation.js';
+  type Schema,
+} from './rules-check.js';
 
 const REGISTRATION_WAIT_DEFAULT_SECONDS = 30;
 
@@ -48,7 +48,7 @@ export function setHandlers(ctx: HandlerContext): void {
   const { state, now, publish } = ctx;
 
   /** Validate a signal payload; bad ones, and (rules 2) any after the deletion, are recorded and ignored. */
-  function accept<T>(signal: string, schema: z.ZodType<T, unknown> | undefined, payload: unknown, apply: (value: T) => void): void {
+  function accept<T>(signal: string, schema: Schema<T> | undefined, payload: unknown, apply: (value: T) => void): void {
     const checked = schema ? validate(schema, payload) : { ok: true as const, value: payload as T };
     if (!checked.ok) {
       for (const issue of checked.issues) S.recordRejected(state, { signal, ...issue, at: now() });

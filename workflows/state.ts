@@ -16,7 +16,7 @@ import type {
 } from './definitions.js';
 import { DELETED_STATUS, SUBSCRIPTION_FIELDS } from './values.js';
 import { afterInstall, installedCluster, scheduledChecks } from './after-install.js';
-import { capText } from './validation.js';
+import { capText } from './rules-check.js';
 
 /** Rules of new runs: 3 adds the checks after the install (after-install.ts; patch 'after-install'). */
 export const RULES = 3;

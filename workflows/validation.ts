@@ -1,7 +1,20 @@
 // Payload rules, shared by the client (refuses bad input before it is sent) and
-// the workflow (records and ignores bad input that still arrives). Pure code.
+// the workflow (records and ignores bad input that still arrives). The workflow runs them
+// without zod: `npm run contract` generates them as data (generated/rules.ts) for
+// rules-check.ts. Pure code.
 import { z } from 'zod';
+import { ADOPTABLE_PHASES, INSTALLED_NEEDS_OPENSHIFT_ID, SUBSCRIPTION_ID_MAX, type AdoptedCluster } from './adoption.js';
 import { DELETED_BY } from './definitions.js';
+import { failed, unknownFieldsRule, type Validated } from './rules-check.js';
+
+export {
+  capText,
+  describeIssues,
+  ISSUE_TEXT_MAX,
+  ISSUES_KEPT,
+  type Validated,
+  type ValidationIssue,
+} from './rules-check.js';
 
 export const DISPLAY_NAME_MAX = 255;
 export const INSTALL_FAILURE_REASON_MAX = 2000;
@@ -20,8 +33,10 @@ const WHITE_SPACE = '\\t\\n\\v\\f\\r \\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\
 const NOT_BLANK = new RegExp(`[^${WHITE_SPACE}]`);
 
 const anyCaseUuid = z.string({ error: 'must be a string' }).regex(UUID, { error: 'must be a UUID' });
+/** The one transform the generated rules know (scripts/contract/workflow-rules.ts). */
+export const lowerCase = (s: string) => s.toLowerCase();
 // Lower-cased, so 'ABC…' and 'abc…' are one cluster (one workflow id, one AMS cluster_id).
-const uuid = anyCaseUuid.transform((s) => s.toLowerCase());
+const uuid = anyCaseUuid.transform(lowerCase);
 
 // Each field reports the first rule it breaks (abort), not every rule at once.
 // C0 and C1 controls and DEL: a newline in a name reaches AMS, logs and Markdown as is.
@@ -127,37 +142,29 @@ export const registrationWaitSchema = z
   })
   .optional();
 
-export interface ValidationIssue {
-  field: string;
-  rule: string;
-}
+/** An adopted cluster's fields (workflows/adoption.ts); the field rules are the signals' own. */
+export const adoptedFieldsSchema = z.strictObject({
+  subscriptionId: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9._-]+$/, { error: 'must be letters, digits, ".", "_" or "-"' })
+    .max(SUBSCRIPTION_ID_MAX, { error: `must be at most ${SUBSCRIPTION_ID_MAX} characters` })
+    .optional(),
+  phase: z.enum(ADOPTABLE_PHASES, { error: `must be one of ${ADOPTABLE_PHASES.join(', ')}` }),
+  openshiftClusterId: openshiftClusterIdSchema.shape.openshiftClusterId.optional(),
+  consoleUrl: consoleUrlSchema.shape.consoleUrl.optional(),
+  deletedBy: deletedSchema.shape.by.optional(),
+});
+const { holds, path, message } = INSTALLED_NEEDS_OPENSHIFT_ID;
+export const adoptedSchema: z.ZodType<AdoptedCluster, unknown> = adoptedFieldsSchema.refine(holds, { error: message, path: [...path] });
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
-
-// What is kept of a bad payload is capped in size, not only in count: a payload with a
-// thousand long keys must not become a megabyte of state carried across continue-as-new.
-export const ISSUES_KEPT = 5;
-export const ISSUE_TEXT_MAX = 200;
-
-export function capText(text: string, max = ISSUE_TEXT_MAX): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** Validate without throwing; issues name the field path and the rule broken. */
+/** Validate without throwing; issues name the field path and the rule broken (the workflow's twin: rules-check.ts). */
 export function validate<T>(schema: z.ZodType<T, unknown>, input: unknown): Validated<T> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  const issues = result.error.issues.map((issue) => ({
-    field: capText(issue.path.length ? issue.path.join('.') : '(payload)'),
-    rule: capText(issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message),
-  }));
-  const more = issues.length - ISSUES_KEPT;
-  return {
-    ok: false,
-    issues: more > 0 ? [...issues.slice(0, ISSUES_KEPT), { field: '(payload)', rule: `and ${more} more issue(s)` }] : issues,
-  };
-}
-
-export function describeIssues(issues: ValidationIssue[]): string {
-  return issues.map((i) => `${i.field}: ${i.rule}`).join('; ');
+  return failed(
+    result.error.issues.map((issue) => ({
+      path: issue.path,
+      rule: issue.code === 'unrecognized_keys' ? unknownFieldsRule(issue.keys) : issue.message,
+    })),
+  );
 }

@@ -35,7 +35,8 @@ function ruleOf(def: CheckDef): Rule {
   const message = messageOf(def);
   switch (def.check) {
     case 'string_format':
-      if (def.format === 'regex' && def.pattern) return { pattern: def.pattern.source, ...message, ...abort };
+      // Flags would change what the pattern matches, and the published source does not carry them.
+      if (def.format === 'regex' && def.pattern && !def.pattern.flags) return { pattern: def.pattern.source, ...message, ...abort };
       break;
     case 'max_length':
       return { maxLength: def.maximum, ...message, ...abort };
