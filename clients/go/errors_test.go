@@ -152,6 +152,22 @@ func TestPendingRegistration(t *testing.T) {
 	})
 }
 
+// A caller deadline shorter than the registration wait: AMS being slow still answers
+// *RegistrationPendingError (the wait ends before the caller's deadline), not *TimeoutError.
+func TestPendingRegistrationWithinTheCallersDeadline(t *testing.T) {
+	c := newClient(t, Options{}) // a 30 s wait
+	clusterID := newClusterID()
+	emulatorCall(t, "POST", "/_emulator/faults", map[string]any{"kind": "error", "status": 503, "route": "/api/accounts_mgmt/v1/cluster_authorizations", "method": "POST"}, nil)
+	short, cancel := context.WithTimeout(context.Background(), 12*time.Second)
+	defer cancel()
+	_, err := c.RegisterCluster(short, Registration{ClusterID: clusterID, DisplayName: "go-pending-short", AccountUsername: "alice"})
+	emulatorCall(t, "DELETE", "/_emulator/faults", nil, nil)
+	var pending *RegistrationPendingError
+	if !errors.As(err, &pending) {
+		t.Fatalf("RegisterCluster under a 12 s deadline while AMS fails: %v, want *RegistrationPendingError", err)
+	}
+}
+
 // An operator terminated the run: signals say so; deleting starts a short run that
 // removes the Reserved subscription.
 func TestTerminatedRun(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 )
 
 // scenario is one installer's story, told by the Go client and by the TypeScript one.
+// Its install failure has an empty reason: both clients must send it as {reason: ""}.
 type scenario struct {
 	ClusterID          string `json:"clusterId"`
 	AccountUsername    string `json:"accountUsername"`
@@ -25,7 +26,7 @@ type scenario struct {
 }
 
 func newScenario() scenario {
-	return scenario{newClusterID(), "alice", "parity", "parity-renamed", newClusterID(), "https://console-openshift-console.apps.parity.example.com", "timeout"}
+	return scenario{newClusterID(), "alice", "parity", "parity-renamed", newClusterID(), "https://console-openshift-console.apps.parity.example.com", ""}
 }
 
 func (s scenario) runInGo(ctx context.Context, c *Client) (string, error) {

@@ -42,10 +42,14 @@ const (
 )
 
 func (c *Client) register(ctx context.Context, registration Registration, workflowID string) (RegisterResult, error) {
-	waitUntil := time.Now().Add(c.registrationWait)
+	waitUntil, capped := c.waitUntil(ctx)
 	reuse := reuseRejectDuplicate
 	for round := 1; ; round++ {
-		waitSeconds := max(1, int((time.Until(waitUntil)+time.Second-1)/time.Second))
+		left := time.Until(waitUntil)
+		if !capped {
+			left += time.Second - 1 // whole seconds, rounded up as client/registration.ts
+		}
+		waitSeconds := max(1, int(left/time.Second))
 		subscriptionID, err := c.updateWithStart(ctx, registration, workflowID, reuse, waitSeconds)
 		if err == nil {
 			return RegisterResult{SubscriptionID: subscriptionID, WorkflowID: workflowID}, nil
@@ -68,6 +72,25 @@ func (c *Client) register(ctx context.Context, registration Registration, workfl
 			}
 		}
 	}
+}
+
+// waitUntil: when the workflow's wait for AMS must end. The TypeScript client's call
+// deadline is always the wait plus the call timeout, so the answer has that long to come
+// back; a Go caller's context may be shorter, so the wait ends before it by the call
+// timeout, or half of what is left if that is less: AMS being slow answers
+// *RegistrationPendingError, not *TimeoutError. capped: the context shortened it (whole
+// seconds are then rounded down).
+func (c *Client) waitUntil(ctx context.Context) (until time.Time, capped bool) {
+	until = time.Now().Add(c.registrationWait)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return until, false
+	}
+	margin := min(c.callTimeout, time.Until(deadline)/2)
+	if early := deadline.Add(-margin); early.Before(until) {
+		return early, true
+	}
+	return until, false
 }
 
 func (c *Client) updateWithStart(ctx context.Context, registration Registration, workflowID string, reuse enumspb.WorkflowIdReusePolicy, waitSeconds int) (string, error) {
