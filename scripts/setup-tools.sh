@@ -9,9 +9,10 @@
 #   tools/temporal-server/          its config template and PostgreSQL schemas, and Debian's
 #                                   PostgreSQL: the production-shaped cluster (scripts/cluster/)
 #   Go modules of test/ocm-sdk-go   official OCM Go SDK at both versions its test runs
+#   Go modules of clients/go        the Go client's dependencies (Temporal Go SDK, JSON Schema)
 # Each step is skipped when its version stamp is already there, so re-running is cheap.
 # SETUP_TEMPORAL_CLI=0 / SETUP_TEST_SERVER=0 / SETUP_OCM_CLI=0 / SETUP_OCM_SDK=0 /
-# SETUP_TEMPORAL_SERVER=0 skip those parts (npm start needs only the dev server).
+# SETUP_TEMPORAL_SERVER=0 / SETUP_GO_CLIENT=0 skip those parts (npm start needs only the dev server).
 # The Temporal SDK's own binary download is never used: it cannot work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -117,6 +118,16 @@ if [ "${SETUP_OCM_SDK:-1}" = 1 ] && ! stamp_ok ocm-sdk "$sdk_stamp"; then
   echo "setup-tools: downloading Go modules of test/ocm-sdk-go (go.mod and go.current.mod)"
   (cd "$sdk_dir" && go mod download -modfile=go.mod && go mod download -modfile=go.current.mod)
   stamp ocm-sdk "$sdk_stamp"
+fi
+
+go_client_dir="$root/clients/go"
+# As above: a digest of go.mod and go.sum, so the Go client's tests download nothing at run time.
+go_client_stamp=$(cat "$go_client_dir"/go.mod "$go_client_dir"/go.sum | sha256sum | cut -c1-16)
+if [ "${SETUP_GO_CLIENT:-1}" = 1 ] && ! stamp_ok go-client "$go_client_stamp"; then
+  need go "for the Go client (clients/go) and its tests"
+  echo "setup-tools: downloading Go modules of clients/go"
+  (cd "$go_client_dir" && go mod download)
+  stamp go-client "$go_client_stamp"
 fi
 
 echo "setup-tools: ready in $bin"
