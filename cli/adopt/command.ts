@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { CLIENT_DEFAULTS } from '../../client/cluster-client.js';
 import { plainTable } from '../../lib/plain-table.js';
 import { emit, globalsOf, withSession, type CommandContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -26,8 +27,13 @@ export function addAdoptCommand(program: Command, ctx: CommandContext): void {
     .description('start the runs of clusters registered before this service, each in its phase with its stored AMS subscription id (file format: docs/adopt.md)')
     .requiredOption('--from <file>', 'JSON Lines file, one cluster a line')
     .option('--dry-run', 'say per cluster what would be done; start nothing')
-    .option('--rate <n>', `starts per second (default ${ADOPT_DEFAULT_RATE})`, integerBetween(1, 1000), ADOPT_DEFAULT_RATE)
-    .addHelpText('after', '\nExit code 0 when every line was adopted or already adopted, 1 when a start failed, 2 when a line was bad (skipped).')
+    .option('--rate <n>', 'starts per second', integerBetween(1, 1000), ADOPT_DEFAULT_RATE)
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every line was adopted or already adopted; else the first that applies: 1 when a start failed or was not attempted ' +
+        '(Temporal unreachable too often in a row), 8 when a cluster\'s run was ended by an operator or refused by AMS (not-running: left as it is), ' +
+        '2 when a line was bad (skipped).',
+    )
     .action(async (opts: AdoptOptions, command: Command) => {
       const text = await readFile(opts.from, 'utf8').catch((error: Error) => {
         throw new CliError(`--from: cannot read ${opts.from}: ${error.message}`, EXIT.usage, 'invalid-input', { file: opts.from });
@@ -37,13 +43,20 @@ export function addAdoptCommand(program: Command, ctx: CommandContext): void {
       const bar = json ? undefined : new SingleBar({ stream: ctx.io.progressStream, format: 'adopt [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true });
       bar?.start(lines.length, 0);
       const rows = await withSession(ctx, command, (session) =>
-        runAdoption(session, lines, { dryRun: opts.dryRun === true, rate: opts.rate, onRow: () => bar?.increment() }),
+        runAdoption(session, lines, { dryRun: opts.dryRun === true, rate: opts.rate, timeoutMs: timeoutMsOf(command), onRow: () => bar?.increment() }),
       ).finally(() => bar?.stop());
       const counts = countOutcomes(rows);
       emit(ctx, command, { dryRun: opts.dryRun === true, counts, clusters: rows }, renderAdoption(rows, counts, opts.dryRun === true));
-      if (counts.failed) ctx.setExitCode(EXIT.failure);
+      if (counts.failed || counts['not-attempted']) ctx.setExitCode(EXIT.failure);
+      else if (counts['not-running']) ctx.setExitCode(EXIT.notRunning);
       else if (counts['skipped-bad-line']) ctx.setExitCode(EXIT.usage);
     });
+}
+
+/** --timeout in ms, else the library's default: what each start may take, and each dry-run look-up. */
+function timeoutMsOf(command: Command): number {
+  const seconds = globalsOf(command).timeout;
+  return seconds === undefined ? CLIENT_DEFAULTS.callTimeoutMs : seconds * 1000;
 }
 
 export function renderAdoption(rows: AdoptionRow[], counts: Record<string, number>, dryRun: boolean): string {

@@ -1,17 +1,27 @@
-// Adopts the file's clusters one start at a time, paced (--rate), and answers one row a
-// line: adopted, already adopted (Temporal has a run for that cluster: a second pass
-// changes nothing), skipped bad line, failed. A dry run asks Temporal only whether a
-// run exists and says what the start would do.
+// Adopts the file's clusters a few starts at a time (a small pool), paced (--rate), and
+// answers one row a line: adopted, already adopted (a run that is running or finished its
+// deletion: a second pass changes nothing), not running (a run an operator ended or AMS
+// refused: left as it is), skipped bad line, failed, not attempted (Temporal unreachable
+// too many times in a row: the rest is left for the next pass). A dry run asks Temporal
+// only what run exists and says what the start would do.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { AdoptClusterInput } from '../../client/adoption.js';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { existingRun, type AdoptClusterInput, type AdoptResult } from '../../client/adoption.js';
 import type { ClusterLifecycleClient } from '../../client/cluster-client.js';
-import { workflowIdForCluster } from '../../workflows/definitions.js';
+import { LifecycleTimeoutError } from '../../client/errors.js';
 import { describeIssues } from '../../workflows/validation.js';
 import type { AdoptionLine } from './lines.js';
 
-export const ROW_OUTCOMES = ['adopted', 'already-adopted', 'would-adopt', 'skipped-bad-line', 'failed'] as const;
+export const ROW_OUTCOMES = ['adopted', 'already-adopted', 'not-running', 'would-adopt', 'skipped-bad-line', 'failed', 'not-attempted'] as const;
 export type RowOutcome = (typeof ROW_OUTCOMES)[number];
+
+/** Starts in flight at once: enough to keep --rate busy, few enough to stay polite to Temporal. */
+export const ADOPT_CONCURRENCY = 4;
+/** Temporal unreachable this many times in a row ends the pass: the rest would fail the same way. */
+export const ADOPT_MAX_UNREACHABLE_IN_A_ROW = 5;
+
+/** gRPC status code UNAVAILABLE: no connection to Temporal. */
+const GRPC_UNAVAILABLE = 14;
 
 export interface AdoptionRow {
   line: number;
@@ -27,6 +37,8 @@ export interface AdoptionOptions {
   dryRun: boolean;
   /** Starts (or, dry, look-ups) per second. */
   rate: number;
+  /** Each dry-run look-up's deadline (a start has the client's own). */
+  timeoutMs: number;
   onRow?: (row: AdoptionRow) => void;
 }
 
@@ -43,47 +55,69 @@ export function planOf(input: AdoptClusterInput): string {
 }
 
 export async function runAdoption(
-  session: { client: Client; lifecycle: ClusterLifecycleClient },
+  session: { client: Client; lifecycle: ClusterLifecycleClient; config: { taskQueue: string } },
   lines: AdoptionLine[],
   options: AdoptionOptions,
 ): Promise<AdoptionRow[]> {
+  const scope = { client: session.client, taskQueue: session.config.taskQueue };
   const started = Date.now();
   const intervalMs = 1000 / options.rate;
+  const rows: AdoptionRow[] = new Array(lines.length);
+  let next = 0;
   let paced = 0;
-  const pending = lines.map(async (entry): Promise<AdoptionRow> => {
-    if (!entry.ok) return finish({ line: entry.line, ...(entry.clusterId ? { clusterId: entry.clusterId } : {}), outcome: 'skipped-bad-line', detail: describeIssues(entry.issues) });
-    // Each start gets its own slot in time: at most `rate` a second, whatever the answers' speed.
-    const slot = paced++;
-    await sleep(Math.max(0, started + slot * intervalMs - Date.now()));
-    const base = { line: entry.line, clusterId: entry.input.clusterId, phase: entry.input.deletedBy ? `${entry.input.phase}, deleted` : entry.input.phase, ...(entry.input.subscriptionId ? { subscriptionId: entry.input.subscriptionId } : {}) };
-    try {
-      if (options.dryRun) {
-        const exists = await runExists(session.client, entry.input.clusterId);
-        return finish({ ...base, outcome: exists ? 'already-adopted' : 'would-adopt', detail: exists ? 'has a run: nothing to do' : planOf(entry.input) });
-      }
-      const { outcome } = await session.lifecycle.adoptCluster(entry.input);
-      return finish({ ...base, outcome, detail: outcome === 'adopted' ? planOf(entry.input) : 'has a run: nothing changed' });
-    } catch (error) {
-      return finish({ ...base, outcome: 'failed', detail: (error as Error).message });
-    }
-  });
-  return Promise.all(pending);
-
-  function finish(row: AdoptionRow): AdoptionRow {
+  let unreachableInARow = 0;
+  const finish = (index: number, row: AdoptionRow) => {
+    rows[index] = row;
     options.onRow?.(row);
-    return row;
+  };
+
+  async function adoptOne(entry: Extract<AdoptionLine, { ok: true }>): Promise<AdoptionRow> {
+    const input = entry.input;
+    const base = { line: entry.line, clusterId: input.clusterId, phase: input.deletedBy ? `${input.phase}, deleted` : input.phase, ...(input.subscriptionId ? { subscriptionId: input.subscriptionId } : {}) };
+    // Each start gets its own slot in time: at most `rate` a second, whatever the answers' speed.
+    await sleep(Math.max(0, started + paced++ * intervalMs - Date.now()));
+    try {
+      const result = options.dryRun ? await existingRun(scope, input.clusterId, options.timeoutMs) : await session.lifecycle.adoptCluster(input);
+      unreachableInARow = 0;
+      if (!result) return { ...base, outcome: 'would-adopt', detail: planOf(input) };
+      return { ...base, outcome: result.outcome, detail: detailOf(result, input, options.dryRun) };
+    } catch (error) {
+      unreachableInARow = isUnreachable(error) ? unreachableInARow + 1 : 0;
+      return { ...base, outcome: 'failed', detail: (error as Error).message };
+    }
   }
+
+  async function lane(): Promise<void> {
+    while (next < lines.length) {
+      const index = next++;
+      const entry = lines[index]!;
+      if (!entry.ok) {
+        finish(index, { line: entry.line, ...(entry.clusterId ? { clusterId: entry.clusterId } : {}), outcome: 'skipped-bad-line', detail: describeIssues(entry.issues) });
+      } else if (unreachableInARow >= ADOPT_MAX_UNREACHABLE_IN_A_ROW) {
+        const detail = `not attempted: Temporal was unreachable ${unreachableInARow} times in a row; run adopt again`;
+        finish(index, { line: entry.line, clusterId: entry.input.clusterId, outcome: 'not-attempted', detail });
+      } else {
+        finish(index, await adoptOne(entry));
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: ADOPT_CONCURRENCY }, lane));
+  return rows;
 }
 
-/** Any run of the cluster's workflow id, open or closed (what the start's reuse policy refuses). */
-async function runExists(client: Client, clusterId: string): Promise<boolean> {
-  try {
-    await client.workflow.getHandle(workflowIdForCluster(clusterId)).describe();
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
+function detailOf(result: Pick<AdoptResult, 'outcome' | 'status'>, input: AdoptClusterInput, dryRun: boolean): string {
+  if (result.outcome === 'adopted') return planOf(input);
+  if (result.outcome === 'already-adopted') return dryRun ? 'has a run: nothing to do' : 'has a run: nothing changed';
+  return `its run is ${result.status === 'refused' ? 'refused by AMS' : result.status}: left as it is (docs/adopt.md)`;
+}
+
+/** Temporal could not be reached at all (not a slow or refusing answer). */
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof LifecycleTimeoutError) return error.reason === 'temporal-unreachable';
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e) && e.code === GRPC_UNAVAILABLE) return true;
   }
+  return false;
 }
 
 export function countOutcomes(rows: AdoptionRow[]): Record<string, number> {
