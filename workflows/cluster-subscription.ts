@@ -47,6 +47,8 @@ const HARDENED_RULES_PATCH = 'hardened-rules';
 const AFTER_INSTALL_PATCH = 'after-install';
 /** Runs with it skip the guarded delete's read when AMS already answered a status past Reserved. */
 const KNOWN_PAST_RESERVED_PATCH = 'delete-known-past-reserved';
+/** Runs with it tell the Active PATCH when AMS's last answer already proves Reserved (no read first). */
+const KNOWN_RESERVED_PATCH = 'active-known-reserved';
 
 export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowResult> {
   const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
@@ -140,8 +142,18 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
       case 'patch': {
         // Rules 2: Active only ever replaces Reserved; AMS owns every status after it.
         const onlyFromReserved = S.hardened(state) && work.field === 'status';
+        // AMS's last answer said Reserved (which AMS never changes) and none of our status writes
+        // may still land: the activity's read before Active would only repeat that answer.
+        const knownReserved =
+          onlyFromReserved && state.ams?.status === 'Reserved' && !state.inFlight?.writes.some((w) => w.field === 'status') && wf.patched(KNOWN_RESERVED_PATCH);
         const sub = await ams.patchSubscriptionField.executeWithOptions({ summary }, [
-          { subscriptionId: state.subscriptionId!, field: work.field, value: work.value, ...(onlyFromReserved ? { onlyFromReserved } : {}) },
+          {
+            subscriptionId: state.subscriptionId!,
+            field: work.field,
+            value: work.value,
+            ...(onlyFromReserved ? { onlyFromReserved } : {}),
+            ...(knownReserved ? { knownReserved } : {}),
+          },
         ]);
         S.recordPatched(state, work.field, work.value, sub.values);
         if ((sub.attempt ?? 1) > 1) S.writeUncertain(state, { field: work.field, value: work.value }, later(IN_FLIGHT_SETTLE_SECONDS));
