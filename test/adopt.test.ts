@@ -197,6 +197,41 @@ describe('adopt --from clusters.jsonl [dev server]', () => {
   });
 });
 
+describe('adopt and runs that ended [dev server]', () => {
+  it('a run an operator terminated, or one that was refused, is not-running (exit 8) with its status, never already-adopted; the dry run says the same', async () => {
+    const terminated = randomUUID();
+    const refused = randomUUID();
+    await h.lifecycle.adoptCluster({ clusterId: terminated, displayName: 'terminated', accountUsername: 'alice', phase: 'registered' });
+    await h.lifecycle.handle(terminated).terminate('operator');
+    await (await h.startRun(refused, { adopted: { phase: 'installed', subscriptionId: 'x y' } } as never)).result();
+    const runIds = await Promise.all([terminated, refused].map(async (id) => (await h.lifecycle.handle(id).describe()).runId));
+    const line = (id: string) => JSON.stringify({ id, name: 'ended', user_name: 'alice', status: 'ready' });
+    const path = await file('ended.jsonl', [line(terminated), line(refused)]);
+    for (const dry of [[], ['--dry-run']]) {
+      const { code, stdout } = await adopt('--from', path, ...dry);
+      assert.equal(code, EXIT.notRunning, stdout);
+      const { clusters, counts } = rowsOf(stdout);
+      assert.deepEqual(counts, { 'not-running': 2 });
+      assert.deepEqual(clusters.map((r) => r.detail), [
+        'its run ended (terminated): left as it is, nothing started (docs/adopt.md)',
+        'its run ended (refused): left as it is, nothing started (docs/adopt.md)',
+      ]);
+    }
+    const after = await Promise.all([terminated, refused].map(async (id) => (await h.lifecycle.handle(id).describe()).runId));
+    assert.deepEqual(after, runIds, 'no run started');
+  });
+
+  it('--rate paces the starts: 10 lines at 5 a second take at least 1.8 s', async () => {
+    const path = await file('paced.jsonl', Array.from({ length: 10 }, () => JSON.stringify({ id: randomUUID(), name: 'paced', user_name: 'alice', status: 'ready' })));
+    const started = Date.now();
+    const { code } = await adopt('--from', path, '--dry-run', '--rate', '5');
+    const took = Date.now() - started;
+    assert.equal(code, EXIT.ok);
+    // A lower bound only: the 10th look-up's slot is 9 intervals of 200 ms after the first.
+    assert.ok(took >= 1_800, `took ${took} ms`);
+  });
+});
+
 describe('adopted runs: what AMS and raw input decide [dev server]', () => {
   it('a stored subscription id AMS does not have is reported (drift finding "recreated") and the cluster\'s own subscription is taken, not a second one', async () => {
     const clusterId = randomUUID();

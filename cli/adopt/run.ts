@@ -108,7 +108,7 @@ export async function runAdoption(
 function detailOf(result: Pick<AdoptResult, 'outcome' | 'status'>, input: AdoptClusterInput, dryRun: boolean): string {
   if (result.outcome === 'adopted') return planOf(input);
   if (result.outcome === 'already-adopted') return dryRun ? 'has a run: nothing to do' : 'has a run: nothing changed';
-  return `its run is ${result.status === 'refused' ? 'refused by AMS' : result.status}: left as it is (docs/adopt.md)`;
+  return `its run ended (${result.status}): left as it is, nothing started (docs/adopt.md)`;
 }
 
 /** Temporal could not be reached at all (not a slow or refusing answer). */
