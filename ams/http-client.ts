@@ -33,12 +33,13 @@ const PATCHABLE_FIELDS = SUBSCRIPTION_FIELDS;
 const FIND_PAGE_SIZE = 100;
 
 export class HttpAmsClient implements AmsClient {
-  readonly #transport: AmsTransport;
+  /** Shared with subclasses (the operator's client): one token provider and one circuit breaker per client. */
+  protected readonly transport: AmsTransport;
 
   constructor(options: AmsClientOptions) {
     const resolved = resolveAmsClientOptions(options);
     const breaker = resolved.circuitBreaker && new AmsCircuitBreaker(resolved.circuitBreaker, resolved.now, resolved.logger);
-    this.#transport = new AmsTransport(resolved, createTokenProvider(resolved), breaker);
+    this.transport = new AmsTransport(resolved, createTokenProvider(resolved), breaker);
   }
 
   async createClusterAuthorization(input: CreateClusterAuthorizationInput, options: AmsCallOptions = {}): Promise<ClusterAuthorization> {
@@ -46,7 +47,7 @@ export class HttpAmsClient implements AmsClient {
     requireText(operation, 'input.accountUsername', input?.accountUsername);
     requireText(operation, 'input.clusterId', input.clusterId);
     requireText(operation, 'input.displayName', input.displayName, { allowEmpty: true });
-    const body = await this.#transport.requestJson(
+    const body = await this.transport.requestJson(
       {
         operation,
         method: 'POST',
@@ -102,7 +103,7 @@ export class HttpAmsClient implements AmsClient {
   async getSubscription(id: string, options: AmsCallOptions = {}): Promise<Subscription> {
     const operation = 'getSubscription';
     requireText(operation, 'id', id);
-    return this.#transport.requestJson(
+    return this.transport.requestJson(
       { operation, method: 'GET', path: subscriptionPath(id), signal: options.signal },
       SubscriptionSchema,
     );
@@ -112,7 +113,7 @@ export class HttpAmsClient implements AmsClient {
     const operation = 'patchSubscription';
     requireText(operation, 'id', id);
     requireOneField(patch);
-    return this.#transport.requestJson(
+    return this.transport.requestJson(
       { operation, method: 'PATCH', path: subscriptionPath(id), json: { kind: 'Subscription', ...patch }, signal: options.signal },
       SubscriptionSchema,
     );
@@ -121,7 +122,7 @@ export class HttpAmsClient implements AmsClient {
   async deleteSubscription(id: string, options: AmsCallOptions = {}): Promise<void> {
     const operation = 'deleteSubscription';
     requireText(operation, 'id', id);
-    await this.#transport.requestNoContent({ operation, method: 'DELETE', path: subscriptionPath(id), signal: options.signal });
+    await this.transport.requestNoContent({ operation, method: 'DELETE', path: subscriptionPath(id), signal: options.signal });
   }
 
   async listSubscriptions(input: ListSubscriptionsInput = {}, options: AmsCallOptions = {}): Promise<SubscriptionList> {
@@ -136,7 +137,7 @@ export class HttpAmsClient implements AmsClient {
   }
 
   async getCurrentAccount(options: AmsCallOptions = {}): Promise<CurrentAccount> {
-    return this.#transport.requestJson(
+    return this.transport.requestJson(
       { operation: 'getCurrentAccount', method: 'GET', path: `${AMS_V1}/current_account`, signal: options.signal },
       AccountSchema,
     );
@@ -149,7 +150,7 @@ export class HttpAmsClient implements AmsClient {
     if (input.size !== undefined) searchParams.size = input.size;
     if (input.orderBy !== undefined) searchParams.orderBy = input.orderBy;
     if (input.fetchAccounts) searchParams.fetchAccounts = 'true';
-    return this.#transport.requestJson(
+    return this.transport.requestJson(
       { operation, method: 'GET', path: `${AMS_V1}/subscriptions`, searchParams, signal: options.signal },
       SubscriptionListSchema,
     );

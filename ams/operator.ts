@@ -3,10 +3,7 @@
 // The lifecycle never calls these; the CLI and the client library's hasCapability do.
 
 import { z } from 'zod';
-import { resolveAmsClientOptions, type AmsClientOptions } from './config.js';
 import { AMS_V1, HttpAmsClient } from './http-client.js';
-import { createTokenProvider } from './token-provider.js';
-import { AmsTransport } from './transport.js';
 import type { AmsCallOptions } from './types.js';
 
 export const AUTHORIZATIONS_V1 = '/api/authorizations/v1';
@@ -79,14 +76,9 @@ export function requireId(operation: string, field: string, value: unknown): str
 }
 
 /** The lifecycle's AMS client plus the operator's operations, on the same options. */
+// Its calls go through the base client's transport: one token fetch per client, and the
+// circuit breaker (when configured) sees every call.
 export class AmsOperatorClient extends HttpAmsClient {
-  readonly #transport: AmsTransport;
-
-  constructor(options: AmsClientOptions) {
-    super(options);
-    const resolved = resolveAmsClientOptions(options);
-    this.#transport = new AmsTransport(resolved, createTokenProvider(resolved));
-  }
 
   /** GET /organizations/{id}/labels, every page. */
   async listOrganizationLabels(organizationId: string, options: AmsCallOptions = {}): Promise<Label[]> {
@@ -95,7 +87,7 @@ export class AmsOperatorClient extends HttpAmsClient {
     const labels: Label[] = [];
     for (let page = 1; ; page++) {
       const searchParams = { page, size: LABEL_PAGE_SIZE };
-      const list = await this.#transport.requestJson({ operation, method: 'GET', path, searchParams, signal: options.signal }, LabelListSchema);
+      const list = await this.transport.requestJson({ operation, method: 'GET', path, searchParams, signal: options.signal }, LabelListSchema);
       labels.push(...list.items);
       const more = list.items.length > 0 && (list.total === undefined ? list.items.length >= LABEL_PAGE_SIZE : labels.length < list.total);
       if (!more) return labels;
@@ -110,14 +102,14 @@ export class AmsOperatorClient extends HttpAmsClient {
   ): Promise<Label> {
     const operation = 'putOrganizationLabel';
     const path = labelsPath(requireId(operation, 'organizationId', organizationId));
-    return this.#transport.requestJson({ operation, method: 'POST', path, json: label, signal: options.signal }, LabelSchema);
+    return this.transport.requestJson({ operation, method: 'POST', path, json: label, signal: options.signal }, LabelSchema);
   }
 
   /** DELETE /organizations/{id}/labels/{key}; AmsApiError(404) when there is none. */
   async deleteOrganizationLabel(organizationId: string, key: string, options: AmsCallOptions = {}): Promise<void> {
     const operation = 'deleteOrganizationLabel';
     const path = `${labelsPath(requireId(operation, 'organizationId', organizationId))}/${encodeURIComponent(key)}`;
-    await this.#transport.requestNoContent({ operation, method: 'DELETE', path, signal: options.signal });
+    await this.transport.requestNoContent({ operation, method: 'DELETE', path, signal: options.signal });
   }
 
   /** POST /api/authorizations/v1/capability_review (type Organization): true when AMS answers "true". */
@@ -128,7 +120,7 @@ export class AmsOperatorClient extends HttpAmsClient {
     if (typeof input.accountUsername !== 'string' || input.accountUsername.length === 0) {
       throw new AmsInputError(operation, 'accountUsername', 'must be a non-empty string');
     }
-    const body = await this.#transport.requestJson(
+    const body = await this.transport.requestJson(
       {
         operation,
         method: 'POST',

@@ -2,12 +2,19 @@
 // capabilities list/enable/disable/check. Each is one AMS client method; bad
 // input is refused by that client (or by AMS), never checked again here.
 import type { Command } from 'commander';
-import { ClusterNotFoundError } from '../client/errors.js';
+import { CapabilityChecker } from '../client/capabilities.js';
+import { ClusterNotFoundError, LifecycleTimeoutError } from '../client/errors.js';
+import { CliError, describeFailure, type CliFailure } from './exit-codes.js';
 import { amsClientFor, withAmsOptions } from './ams-session.js';
 import { compareWithRun, renderAccount, renderComparison, renderLabels, renderSubscription, renderSubscriptionList } from './ams-views.js';
 import { emit, withSession, type CommandContext } from './context.js';
-import { capabilityKey } from '../ams/operator.js';
+import { AmsInputError, capabilityKey } from '../ams/operator.js';
 import { integerBetween } from './parsers.js';
+
+/** Temporal unreachable, or no answer in time: the run's side is unknown, AMS's can still be shown. */
+function isTemporalSilent(error: unknown): boolean {
+  return error instanceof LifecycleTimeoutError || (error instanceof CliError && error.code === 'temporal-unreachable');
+}
 
 export function addAmsCommands(program: Command, ctx: CommandContext): void {
   const subscriptions = program.command('subscriptions').description('read AMS subscriptions (operator; AMS credentials as the worker reads them)');
@@ -34,9 +41,14 @@ export function addAmsCommands(program: Command, ctx: CommandContext): void {
   withAmsOptions(
     subscriptions
       .command('for-cluster <clusterId>')
-      .description("the cluster's AMS subscription(s) beside its run's view (the workflow's state query), with the differences"),
+      .description(
+        "the cluster's AMS subscription(s) beside its run's view (the workflow's state query), with the differences; a status AMS moved on " +
+          "by itself (Active to Stale, …) is a note, not a difference. When Temporal or the worker does not answer, AMS's side is shown " +
+          'alone with a note, and the exit code is that failure\'s (1 unreachable, 9 no answer in time)',
+      ),
   ).action(async (clusterId: string, _opts: unknown, command: Command) => {
     const ams = amsClientFor(ctx, command);
+    let runUnknown: CliFailure | undefined;
     const view = await withSession(ctx, command, async (s) => {
       try {
         return await s.lifecycle.getClusterState(clusterId);
@@ -44,11 +56,16 @@ export function addAmsCommands(program: Command, ctx: CommandContext): void {
         if (error instanceof ClusterNotFoundError) return undefined;
         throw error;
       }
+    }).catch((error: unknown) => {
+      if (!isTemporalSilent(error)) throw error;
+      runUnknown = describeFailure(error);
+      return undefined;
     });
     const found = await ams.findSubscriptionsByClusterId(view?.registration.clusterId ?? clusterId.toLowerCase()); // ids are one cluster in any case
-    if (!view && found.length === 0) throw new ClusterNotFoundError(clusterId);
-    const comparison = compareWithRun(clusterId, found, view);
+    if (!view && !runUnknown && found.length === 0) throw new ClusterNotFoundError(clusterId);
+    const comparison = compareWithRun(clusterId, found, view, runUnknown?.message);
     emit(ctx, command, comparison, renderComparison(comparison));
+    if (runUnknown) ctx.setExitCode(runUnknown.exitCode);
   });
 
   withAmsOptions(program.command('whoami').description('the AMS account these credentials log in as')).action(async (_opts: unknown, command: Command) => {
@@ -92,10 +109,12 @@ function addCapabilityCommands(program: Command, ctx: CommandContext): void {
       .description("AMS's capability review: does the organisation have it? (exit 0 either way; --json for scripts)")
       .option('--account <username>', 'account reviewed (default: the one these credentials log in as)'),
   ).action(async (name: string, opts: { org: string; account?: string }, command: Command) => {
-    const ams = amsClientFor(ctx, command);
     const capability = capabilityKey('reviewCapability', name);
-    const accountUsername = opts.account ?? (await ams.getCurrentAccount()).username ?? '';
-    const enabled = await ams.reviewCapability({ accountUsername, capability, organizationId: opts.org });
+    if (opts.account === '') throw new AmsInputError('reviewCapability', 'accountUsername', 'must be a non-empty string (--account)');
+    // The library's checker, uncached: the same account fallback (username, else id) as the installer gets.
+    const checker = new CapabilityChecker({ ams: amsClientFor(ctx, command), cacheTtlMs: 0, ...(opts.account === undefined ? {} : { accountUsername: opts.account }) });
+    const enabled = await checker.hasCapability(opts.org, capability);
+    const accountUsername = await checker.reviewedAccount();
     emit(
       ctx,
       command,

@@ -53,14 +53,22 @@ export interface ClusterComparison {
   /** The one compared field by field: the run's, else the only or first one. */
   compared?: string;
   differences: string[];
+  /** What is worth knowing but is no difference to repair (a status AMS moved on by itself, a run that could not be asked). */
+  notes: string[];
 }
 
-/** Lines a human reads as "what does not agree", empty when AMS and the run agree. */
-export function compareWithRun(clusterId: string, subscriptions: Subscription[], view: ClusterStateView | undefined): ClusterComparison {
+/**
+ * Lines a human reads as "what does not agree", empty when AMS and the run agree.
+ * `runUnknown`: why the run's view could not be read (Temporal or the worker did not
+ * answer); AMS's side is then shown alone, and no run is not taken for "no run".
+ */
+export function compareWithRun(clusterId: string, subscriptions: Subscription[], view: ClusterStateView | undefined, runUnknown?: string): ClusterComparison {
   const differences: string[] = [];
+  const notes: string[] = [];
   const runSubId = view?.subscriptionId;
   const sub = subscriptions.find((s) => s.id === runSubId) ?? (runSubId ? undefined : subscriptions[0]);
-  if (!view) differences.push('no run for this cluster: never registered by this service, or forgotten after the retention');
+  if (runUnknown) notes.push(`the run's view is not shown: ${runUnknown}`);
+  else if (!view) differences.push('no run for this cluster: never registered by this service, or forgotten after the retention');
   if (subscriptions.length > 1) differences.push(`${subscriptions.length} AMS subscriptions share this cluster_id: ${subscriptions.map((s) => s.id).join(', ')}`);
   if (view && runSubId && !sub) {
     const deleted = view.phase === 'deleted' && view.deletion?.outcome !== undefined;
@@ -73,7 +81,10 @@ export function compareWithRun(clusterId: string, subscriptions: Subscription[],
   if (view && sub) {
     for (const field of SUBSCRIPTION_FIELDS) {
       const wanted = view.desired[field];
-      if (wanted !== undefined && wanted !== sub[field]) {
+      if (wanted === undefined || wanted === sub[field]) continue;
+      if (field === 'status' && movedOnByAms(wanted, sub.status)) {
+        notes.push(`status: AMS moved it from ${wanted} to ${sub.status} by itself; the run never turns a status back`);
+      } else {
         const pending = view.pending.some((w) => w.kind === 'patch' && w.field === field) ? ' (a PATCH is pending)' : '';
         differences.push(`${field}: the run wants ${JSON.stringify(wanted)}, AMS has ${sub[field] === undefined ? 'none' : JSON.stringify(sub[field])}${pending}`);
       }
@@ -87,7 +98,13 @@ export function compareWithRun(clusterId: string, subscriptions: Subscription[],
     subscriptions,
     ...(sub ? { compared: sub.id } : {}),
     differences,
+    notes,
   };
+}
+
+/** AMS's own moves after Active (Stale, Archived, Disconnected, …): only Reserved is short of what the run wants. */
+function movedOnByAms(wanted: string, has: string | undefined): boolean {
+  return wanted === 'Active' && has !== undefined && has !== 'Reserved';
 }
 
 export function renderComparison(c: ClusterComparison): string {
@@ -101,5 +118,6 @@ export function renderComparison(c: ClusterComparison): string {
   const row = (field: SubscriptionField) => [field, dash(c.run?.desired[field]), dash(c.run?.applied[field]), dash(sub?.[field])];
   for (const field of SUBSCRIPTION_FIELDS) table.push(row(field));
   const diffs = c.differences.length === 0 ? ['Differences:      none'] : ['Differences:', ...c.differences.map((d) => `  - ${d}`)];
-  return [...head, table.toString(), ...diffs].join('\n');
+  const notes = c.notes.length === 0 ? [] : ['Notes:', ...c.notes.map((n) => `  - ${n}`)];
+  return [...head, table.toString(), ...diffs, ...notes].join('\n');
 }

@@ -1,6 +1,7 @@
 // Exit codes of `ams-lifecycle` and the mapping from errors to them: one place,
 // so --help, the code and the tests say the same thing.
 import { CommanderError } from 'commander';
+import { CapabilityCheckError } from '../client/capabilities.js';
 import {
   ClusterDeletedError,
   ClusterNotFoundError,
@@ -30,7 +31,9 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  unexpected failure (for example Temporal unreachable)
+  1  unexpected failure (for example Temporal unreachable); operator commands: AMS
+     busy for now (429 ams-rate-limited, 408 ams-request-timeout; try again, after
+     retryAfterSeconds when AMS said), AMS unreachable or 5xx
   2  usage error or invalid input (the message names the field and the rule);
      demo: the stack it needs is not running, or --seed was already used;
      operator commands: AMS answered 400 (for example a bad search expression)
@@ -38,7 +41,7 @@ Exit codes:
      subscription, organisation or capability label (404)
   4  cluster already deleted (its workflow has finished)
   5  registration refused by AMS (quota, 400, 409): nothing was reserved;
-     operator commands: AMS refused the credentials or the request (401, 403, 409)
+     operator commands: AMS refused the credentials or the request (401, 403, 409, other 4xx)
   6  registration pending: AMS unreachable, the workflow keeps retrying; run register again later
   7  demo: the AMS state differs from what the design says it must be
   8  the cluster's run was ended by an operator or its registration refused: register it again
@@ -107,17 +110,28 @@ export function describeFailure(error: unknown): CliFailure {
     return fail(EXIT.usage, 'invalid-input', `invalid input: ${error.field}: ${error.rule}`, { issues: [{ field: error.field, rule: error.rule }] });
   }
   if (error instanceof AmsError) return describeAmsFailure(error, fail);
+  // The capability checker wraps what AMS said; the exit code is AMS's.
+  if (error instanceof CapabilityCheckError && error.cause instanceof AmsError) return describeAmsFailure(error.cause, fail);
   const message = error instanceof Error ? error.message : String(error);
   return fail(EXIT.failure, 'unexpected', message);
 }
 
-/** What AMS said to an operator command: 404 not found, 400/422 bad input, other 4xx and a refused token refused. */
+/** AMS answers that pass with time: asking again later may succeed, so never "refused". */
+const TEMPORARY_STATUSES: Readonly<Record<number, string>> = { 408: 'ams-request-timeout', 429: 'ams-rate-limited' };
+
+/** What AMS said to an operator command: 404 not found, 400/422 bad input, 408/429 temporary, other 4xx and a refused token refused. */
 function describeAmsFailure(error: AmsError, fail: (exitCode: number, code: string, message: string, details?: Record<string, unknown>) => CliFailure): CliFailure {
   if (error instanceof AmsAuthError) return fail(EXIT.refused, 'ams-refused', error.message, { status: error.status });
   if (!(error instanceof AmsApiError)) return fail(EXIT.failure, 'ams-failure', error.message);
   const details = { status: error.status, amsCode: error.code, amsReason: error.reason, ...(error.details ? { amsDetails: error.details } : {}) };
   if (error.status === 404) return fail(EXIT.notFound, 'ams-not-found', error.message, details);
   if (error.status === 400 || error.status === 422) return fail(EXIT.usage, 'ams-invalid-input', error.message, details);
+  const temporary = TEMPORARY_STATUSES[error.status];
+  if (temporary) {
+    const retryAfter = error.retryAfterSeconds;
+    const later = retryAfter === undefined ? '; try again later' : `; try again in ${retryAfter} s`;
+    return fail(EXIT.failure, temporary, `${error.message}${later}`, { ...details, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) });
+  }
   if (error.status >= 400 && error.status < 500) return fail(EXIT.refused, 'ams-refused', error.message, details);
   return fail(EXIT.failure, 'ams-failure', error.message, details);
 }

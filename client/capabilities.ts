@@ -118,6 +118,11 @@ export class CapabilityChecker {
     }
   }
 
+  /** The account the reviews are asked for: the one given, else the login's username, else its id (AMS accounts may have no username). */
+  reviewedAccount(): Promise<string> {
+    return this.#accountUsername();
+  }
+
   #accountUsername(): Promise<string> {
     this.#account ??= this.#ams.getCurrentAccount().then(
       (account) => account.username ?? account.id,
