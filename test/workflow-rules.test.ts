@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { z } from 'zod';
-import { renderWorkflowRules, WORKFLOW_RULES_PATH } from '../scripts/contract/workflow-rules.js';
+import { z } from 'zod';
+import { objectRulesOf, renderWorkflowRules, WORKFLOW_RULES_PATH } from '../scripts/contract/workflow-rules.js';
 import { bundleWorkflows } from '../worker/create-worker.js';
 import * as W from '../workflows/adoption.js';
 import * as C from '../workflows/rules-check.js';
@@ -117,6 +117,14 @@ describe("the workflow's rules without zod", () => {
       assert.ok(accepted > 20 && accepted < 3900, `${name}: the payloads exercise both answers (accepted ${accepted} of 4000)`);
     });
   }
+
+  it('the generator refuses a rule the checker could not reproduce, naming the schema and field', () => {
+    assert.throws(() => objectRulesOf(z.strictObject({ a: z.string().transform((s) => s.trim()) }), 'x'), /x\.a: only the lowerCase transform/);
+    assert.throws(() => objectRulesOf(z.strictObject({ a: z.string() }).refine(() => true), 'x'), /x: object-level checks cannot be published/);
+    assert.throws(() => objectRulesOf(z.strictObject({ a: z.string().regex(/a/i, { error: 'm' }) }), 'x'), /a string_format \(regex\) check cannot be published/);
+    assert.throws(() => objectRulesOf(z.strictObject({ a: z.array(z.string()) }), 'x'), /x\.a: a array field cannot be published/);
+    assert.throws(() => objectRulesOf(z.string(), 'x'), /x is not an object schema/);
+  });
 
   it('an ISSUES_KEPT cap and long keys are reported alike', () => {
     const payload = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}${'z'.repeat(300)}`, i]));
