@@ -1,5 +1,6 @@
 // The lifecycle commands: one per client-library function, plus status and list.
 import { Option, type Command } from 'commander';
+import { REGISTRATION_WAIT_MAX_SECONDS } from '../workflows/validation.js';
 import { DELETED_BY, type DeletedBy } from '../workflows/values.js';
 import { emit, withSession, type CommandContext } from './context.js';
 import { listClusters, PHASES, renderList, SUBSCRIPTION_STATUSES } from './list-clusters.js';
@@ -81,7 +82,7 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
     .description('register a cluster: starts its workflow and prints the AMS subscription id')
     .requiredOption('--name <displayName>', 'cluster display name')
     .requiredOption('--account <username>', "AMS account that owns the subscription (the installer's user)")
-    .option('--wait <seconds>', 'how long to wait for AMS before exit 6 (pending)', integerBetween(1, 300), 30)
+    .option('--wait <seconds>', 'how long to wait for AMS before exit 6 (pending)', integerBetween(1, REGISTRATION_WAIT_MAX_SECONDS), 30)
     .action(async (clusterId: string, opts: { name: string; account: string; wait: number }, command: Command) => {
       const registration = { clusterId, displayName: opts.name, accountUsername: opts.account };
       const result = await withSession(ctx, command, (s) => s.lifecycle.registerCluster(registration), {
@@ -95,8 +96,9 @@ export function addClusterCommands(program: Command, ctx: CommandContext): void 
   program
     .command('delete <clusterId>')
     .description(
-      'the cluster is deleted: a Reserved subscription is deleted, an Active one left untouched; exit 0 if already deleted ' +
-        '(a cluster whose run was closed or forgotten gets a short run that does it)',
+      'the cluster is deleted: a Reserved subscription is deleted, an Active one left untouched. Exit 0 with "already deleted" ' +
+        'when there is nothing of this service\'s to delete (deletion done, registration refused by AMS, or no run: never ' +
+        'registered or forgotten after the retention); a cluster whose run an operator terminated or cancelled gets a short run that does it',
     )
     .addOption(new Option('--by <who>', 'who deleted it').choices(DELETED_BY).default('user'))
     .action(async (clusterId: string, opts: { by: DeletedBy }, command: Command) => {

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../cli/index.js';
+import { REGISTRATION_WAIT_MAX_SECONDS } from '../workflows/validation.js';
 
 const BIN = fileURLToPath(new URL('../bin/ams-lifecycle.mjs', import.meta.url));
 const CLUSTER = '8c1e3a8e-5d2b-4c4f-9f0a-2b7e6d1c3a44';
@@ -42,7 +43,15 @@ describe('ams-lifecycle help', () => {
     assert.match(register, /--wait <seconds> how long to wait for AMS before exit 6 \(pending\) \(default: 30\)/);
     assert.match(register, /Global Options: --json .* --address <host:port>/);
     assert.match(await help('list'), /--phase <phase> only this phase \(choices: "registered", "installing", "finalizing", "installed", "failed", "deleted", "refused"\)/);
-    assert.match(await help('delete'), /--by <who> who deleted it \(choices: "user", "garbage-collection", default: "user"\)/);
+    const del = await help('delete');
+    assert.match(del, /--by <who> who deleted it \(choices: "user", "garbage-collection", default: "user"\)/);
+    // What deleteCluster does: no run (never registered, or forgotten) is "already deleted", no short run.
+    assert.match(del, /Exit 0 with "already deleted" when there is nothing of this service's to delete \(deletion done, registration refused by AMS, or no run: never registered or forgotten after the retention\)/);
+    assert.match(del, /a cluster whose run an operator terminated or cancelled gets a short run that does it/);
+    assert.doesNotMatch(del, /closed or forgotten gets a short run/);
+    const adopt = await help('adopt');
+    assert.match(adopt, /--rate <n> starts per second \(default: 10\) /, 'the default said once');
+    assert.match(adopt, /8 when a cluster's run was ended by an operator or refused by AMS/);
   });
 
   it('no command at all is a usage error', async () => {
@@ -57,7 +66,7 @@ describe('ams-lifecycle usage errors (exit 2)', () => {
     ['missing required option', ['register', CLUSTER, '--name', 'x'], /required option '--account <username>' not specified/],
     ['missing argument', ['rename', CLUSTER], /missing required argument 'name'/],
     ['bad --limit', ['list', '--limit', '0'], /--limit <n>.*must be a whole number from 1 to 10000/],
-    ['bad --wait', ['register', CLUSTER, '--name', 'x', '--account', 'alice', '--wait', '301'], /--wait.*from 1 to 300/],
+    ['bad --wait', ['register', CLUSTER, '--name', 'x', '--account', 'alice', '--wait', String(REGISTRATION_WAIT_MAX_SECONDS + 1)], new RegExp(`--wait.*from 1 to ${REGISTRATION_WAIT_MAX_SECONDS}`)],
     ['bad --by', ['delete', CLUSTER, '--by', 'robot'], /--by <who>.*Allowed choices are user, garbage-collection/],
     ['bad --phase', ['list', '--phase', 'done'], /--phase.*Allowed choices are registered/],
     ['cluster id not a UUID', ['status', 'cluster-1'], /invalid input: clusterId: must be a UUID/],
