@@ -2,6 +2,7 @@
 // says it must hold, and counts the AMS calls made for it (the emulator's request log).
 import type { EmulatorAdmin, Subscription } from '../../emulator/admin-client.js';
 import type { ClusterStateView } from '../../workflows/definitions.js';
+import { SUBSCRIPTION_FIELDS, type SubscriptionField } from '../../workflows/values.js';
 import { expectedSubscription, type ClusterLife } from './plan.js';
 import { mapWithConcurrency } from './pool.js';
 import { isSettled } from './settle.js';
@@ -13,7 +14,10 @@ export interface ClusterCheck {
   problems: string[];
 }
 
-const FIELDS = ['status', 'display_name', 'external_cluster_id', 'console_url'] as const;
+// SUBSCRIPTION_FIELDS with status first: a wrong status (Reserved or Active: quota,
+// billing) is the finding that matters most, so a report leads with it (demo.run.test.ts
+// pins this order); the others follow in the workflow's order.
+const FIELDS: readonly SubscriptionField[] = ['status', ...SUBSCRIPTION_FIELDS.filter((field) => field !== 'status')];
 
 export function compareSubscription(life: ClusterLife, found: Subscription[]): string[] {
   const expected = expectedSubscription(life);
