@@ -3,13 +3,16 @@
 // print its table and write JSON in which every measurement has numbers. No thresholds.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { aggregate, type BenchResult } from '../scripts/bench/report.js';
+import { QUICK_SIZES } from '../scripts/bench/sizes.js';
 import { median, percentile } from '../scripts/bench/stats.js';
+import { watchThreads } from '../scripts/bench/thread-heap.js';
 import { CHROMIUM_PATH } from './helpers/webui-browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,7 +21,7 @@ const EXPECTED: Record<string, string[]> = {
   'ams-calls': ['installed.writes', 'installed.minimum', 'installed.lookups', 'reserved.writes', 'burst.patches', 'burst.slow.patches'],
   latency: ['durable.p50@1', 'durable.p99@1', 'direct.p50@1', 'price.p50@1'],
   throughput: ['lifecycles@2', 'trivial@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities'],
-  memory: ['rss@0', 'heap@0', 'perRun.heap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
+  memory: ['rss@0', 'workflowHeap@0', 'cacheSize', 'workflowThreads', 'perRun.rss', 'perRun.workflowHeap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
   recovery: ['applied.seconds', 'dead.requests', 'peak.rps'],
 };
 
@@ -57,6 +60,43 @@ describe('bench numbers', () => {
   });
 });
 
+describe('bench thread heaps (where workflow runs live)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-threads-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  // A thread that keeps what it is told to allocate, answering over its own parentPort.
+  const fixture = join(dir, 'heap-fixture.cjs');
+  writeFileSync(fixture, `const { parentPort } = require('node:worker_threads');
+const kept = [];
+parentPort.on('message', (mib) => { for (let i = 0; i < mib * 16; i++) kept.push(Array.from({ length: 8192 }, (_, j) => ({ j }))); parentPort.postMessage(kept.length); });`);
+  const other = join(dir, 'other.cjs');
+  writeFileSync(other, readFileSync(fixture));
+  const next = (w: Worker) => new Promise<unknown>((resolve) => w.once('message', resolve));
+
+  it("sums the heaps of the matching threads, which the main thread's heap does not hold", { timeout: 120_000 }, async () => {
+    const heaps = watchThreads((file) => file.endsWith('heap-fixture.cjs'));
+    assert.deepEqual(await heaps(false), { threads: 0, heapUsedBytes: 0, heapTotalBytes: 0 });
+    const watched = new Worker(fixture);
+    const unwatched = new Worker(other);
+    try {
+      watched.postMessage(0);
+      assert.equal(await next(watched), 0, "the thread's own parentPort still carries its messages");
+      const idle = await heaps(true);
+      assert.equal(idle.threads, 1, 'the matching thread alone');
+      assert.ok(idle.heapUsedBytes > 0 && idle.heapTotalBytes >= idle.heapUsedBytes);
+      const mainBefore = process.memoryUsage().heapUsed;
+      watched.postMessage(40);
+      await next(watched);
+      const grown = await heaps(true);
+      const growth = (grown.heapUsedBytes - idle.heapUsedBytes) / 2 ** 20;
+      assert.ok(growth > 30, `the thread's 40 MiB and more show (grew ${growth.toFixed(1)} MiB)`);
+      assert.ok((process.memoryUsage().heapUsed - mainBefore) / 2 ** 20 < 30, "the main thread's heap did not hold them");
+    } finally {
+      await Promise.all([watched.terminate(), unwatched.terminate()]);
+    }
+    assert.equal((await heaps(false)).threads, 0, 'an ended thread is no longer counted');
+  });
+});
+
 describe('bench --quick (CI smoke)', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   after(() => rmSync(out, { recursive: true, force: true }));
@@ -76,6 +116,11 @@ describe('bench --quick (CI smoke)', () => {
         assert.ok(stdout.includes(x.label), `the table shows ${m.id} ${x.key}`);
       }
     }
+    // Measurement 4 reads where the runs live: the workflow threads, at the quick cache size.
+    const memory = new Map(result.measurements.find((m) => m.id === 'memory')!.metrics.map((x) => [x.key, x.median]));
+    assert.equal(memory.get('cacheSize'), QUICK_SIZES.cacheSize, 'the quick cache size is the one reported');
+    assert.ok(memory.get('workflowThreads')! >= 1, 'the workflow threads are measured');
+    assert.ok(memory.get('perRun.workflowHeap')! > 0, "cached runs grow the workflow threads' heap");
     assert.deepEqual(result.unplannedExits, []);
     assert.ok(existsSync(join(out, existsSync(CHROMIUM_PATH) ? 'bench.png' : 'bench.svg')), 'the chart is written');
   });

@@ -1,8 +1,9 @@
-// 4. Worker memory: RSS and heap (after a full GC, from the probe in the real worker's
-// process) at rising numbers of open cluster runs, memory per cached run; then every
-// open run is woken (a rename each) while more are open than the cache holds:
-// evictions, and what waking a run the cache had dropped costs against a cached one
-// (from the histories: signal → its workflow task completed, and that task's time).
+// 4. Worker memory: the process's RSS and the heap of the SDK's workflow threads, where
+// the cached runs live (after a full GC, from the probe in the real worker's process),
+// at rising numbers of open cluster runs, and per cached run; then every open run is
+// woken (a rename each) while more are open than the cache holds: evictions, and what
+// waking a run the cache had dropped costs against a cached one (from the histories:
+// signal → its workflow task completed, and that task's time).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapWithConcurrency } from '../demo/pool.js';
 import { newClusterIds, PREPARE_CONCURRENCY, registerClusters, terminateRuns, waitFor } from './clusters.js';
@@ -12,9 +13,14 @@ import { median, round, wakeCost } from './stats.js';
 
 const MiB = 1024 * 1024;
 
+interface Level {
+  cached: number;
+  rss: number;
+  /** Summed over the workflow threads. */
+  workflowHeap: number;
+}
 /** KiB per cached run from one level to another. */
-const perRun = (from: { cached: number; heap: number; rss: number }, to: typeof from, what: 'heap' | 'rss') =>
-  round(ratio(to[what] - from[what], to.cached - from.cached) * 1024);
+const perRun = (from: Level, to: Level, what: 'workflowHeap' | 'rss') => round(ratio(to[what] - from[what], to.cached - from.cached) * 1024);
 const SAMPLE = 50;
 
 /** Wakes every run with a rename, oldest first; answers how long until each had patched AMS. */
@@ -59,27 +65,32 @@ export const memory: Measurement = {
     const metrics: Metric[] = [];
     const opened: string[] = [];
     try {
-      const levels: { heap: number; rss: number; cached: number }[] = [];
+      const levels: Level[] = [];
       for (const n of [...sizes.openRuns].sort((a, b) => a - b)) {
         opened.push(...(await registerClusters(stack.lifecycle, newClusterIds(n - opened.length))).keys());
         await sleep(1_000); // the registrations' last workflow tasks done
         const s = await worker.stats({ gc: true });
-        const last = { heap: s.heapUsedBytes / MiB, rss: s.rssBytes / MiB, cached: s.cachedRuns };
+        const last = { rss: s.rssBytes / MiB, workflowHeap: s.workflowHeapUsedBytes / MiB, cached: s.cachedRuns };
         levels.push(last);
-        log(`bench: memory: ${n} open runs: RSS ${last.rss.toFixed(0)} MiB, heap ${last.heap.toFixed(0)} MiB, ${s.cachedRuns}/${s.maxCachedRuns} cached`);
+        const main = s.heapUsedBytes / MiB;
+        log(`bench: memory: ${n} open runs: RSS ${last.rss.toFixed(0)} MiB, workflow threads' heap ${last.workflowHeap.toFixed(0)} MiB used of ${(s.workflowHeapTotalBytes / MiB).toFixed(0)} (${s.workflowThreads} threads), main heap ${main.toFixed(0)} MiB, ${s.cachedRuns}/${s.maxCachedRuns} cached`);
         metrics.push(
           metric(`rss@${n}`, `${n} open runs: worker RSS`, 'MiB', round(last.rss)),
-          metric(`heap@${n}`, `${n} open runs: worker heap used`, 'MiB', round(last.heap)),
+          metric(`workflowHeap@${n}`, `${n} open runs: heap used in the workflow threads`, 'MiB', round(last.workflowHeap)),
+          metric(`heap@${n}`, `${n} open runs: main thread's heap used (no run lives there)`, 'MiB', round(main)),
           metric(`cached@${n}`, `${n} open runs: runs in the worker's cache`, 'runs', s.cachedRuns),
         );
       }
       const before = await worker.stats({ evicted: true });
+      const from = before.cacheSizeFrom === 'sdk-default' ? "the SDK's default" : 'BENCH_MAX_CACHED_WORKFLOWS';
       metrics.push(
-        metric('cacheSize', 'worker cache size (maxCachedWorkflows)', 'runs', before.maxCachedRuns),
-        metric('perRun.heap', 'heap per cached run (growth from 0 open runs)', 'KiB', perRun(levels[0]!, levels.at(-1)!, 'heap')),
+        metric('cacheSize', `worker cache size (maxCachedWorkflows, ${from})`, 'runs', before.maxCachedRuns),
+        metric('workflowThreads', 'workflow threads (each its own V8 heap)', 'threads', before.workflowThreads),
         metric('perRun.rss', 'RSS per cached run (growth from 0 open runs)', 'KiB', perRun(levels[0]!, levels.at(-1)!, 'rss')),
+        metric('perRun.workflowHeap', 'workflow threads\' heap per cached run (growth from 0 open runs)', 'KiB', perRun(levels[0]!, levels.at(-1)!, 'workflowHeap')),
         // Between the two largest levels: the one-off costs of the first runs left out.
-        metric('perRun.heap.marginal', 'heap per cached run (between the two largest levels)', 'KiB', perRun(levels.at(-2)!, levels.at(-1)!, 'heap')),
+        metric('perRun.rss.marginal', 'RSS per cached run (between the two largest levels)', 'KiB', perRun(levels.at(-2)!, levels.at(-1)!, 'rss')),
+        metric('perRun.workflowHeap.marginal', 'workflow threads\' heap per cached run (between the two largest levels)', 'KiB', perRun(levels.at(-2)!, levels.at(-1)!, 'workflowHeap')),
       );
 
       // One at a time, the newest runs (still cached) and then the oldest (dropped): what

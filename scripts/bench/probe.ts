@@ -1,11 +1,14 @@
 // Loaded first in the bench's worker process (worker-main.ts), which otherwise runs the
 // project's real worker/main.ts unchanged: it answers memory and cache figures over
-// HTTP on 127.0.0.1, counts cache evictions, and, when BENCH_MAX_CACHED_WORKFLOWS is
-// set, sizes the workflow cache (so a small run can hold more runs than the cache).
+// HTTP on 127.0.0.1 (the process's RSS, the main thread's heap and, apart, the heap of
+// the SDK's workflow threads, where the cached runs live), counts cache evictions, and,
+// when BENCH_MAX_CACHED_WORKFLOWS is set, sizes the workflow cache (so a small run can
+// hold more runs than the cache).
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
+import { watchThreads } from './thread-heap.js';
 
 const reasonNames = new Map(Object.entries(proto.coresdk.workflow_activation.RemoveFromCache.EvictionReason).map(([name, n]) => [n, name]));
 const workers: Worker[] = [];
@@ -13,6 +16,8 @@ const evictions: Record<string, number> = {};
 /** When the cache dropped each run for room (CACHE_FULL): a signal after that must replay it. */
 const evictedForRoom = new Map<string, number[]>();
 
+// Before the worker starts its threads: the SDK's thread entry is workflow-worker-thread.js.
+const workflowThreadHeaps = watchThreads((file) => /[\\/]workflow-worker-thread(\.js)?$/.test(file));
 const cacheSize = process.env.BENCH_MAX_CACHED_WORKFLOWS ? Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) : undefined;
 const create = Worker.create.bind(Worker);
 Worker.create = async (options) => {
@@ -32,18 +37,28 @@ export interface ProbeStats {
   /** The worker's state (RUNNING once it polls); NONE before it is created. */
   state: string;
   rssBytes: number;
+  /** The main thread's heap: the SDK's core bridge, activities; no workflow run. */
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** Summed over the SDK's workflow threads (each its own V8 isolate): the cached runs. */
+  workflowThreads: number;
+  workflowHeapUsedBytes: number;
+  workflowHeapTotalBytes: number;
   cachedRuns: number;
   maxCachedRuns: number;
+  /** Where maxCachedRuns comes from: BENCH_MAX_CACHED_WORKFLOWS, or the SDK's default (from the main thread's heap limit). */
+  cacheSizeFrom: 'BENCH_MAX_CACHED_WORKFLOWS' | 'sdk-default';
   evictions: Record<string, number>;
   evictedForRoom?: Record<string, number[]>;
 }
 
-function stats(url: URL): ProbeStats {
-  // A full collection first (the worker runs with --expose-gc): live memory, not garbage.
-  if (url.searchParams.get('gc') === '1') globalThis.gc?.();
+async function stats(url: URL): Promise<ProbeStats> {
+  // A full collection first (the worker runs with --expose-gc, its threads inherit it):
+  // live memory, not garbage. The threads' first, so RSS is read after both.
+  const gc = url.searchParams.get('gc') === '1';
+  const threads = await workflowThreadHeaps(gc);
+  if (gc) globalThis.gc?.();
   const m = process.memoryUsage();
   const worker = workers[0];
   return {
@@ -52,8 +67,12 @@ function stats(url: URL): ProbeStats {
     heapUsedBytes: m.heapUsed,
     heapTotalBytes: m.heapTotal,
     externalBytes: m.external,
+    workflowThreads: threads.threads,
+    workflowHeapUsedBytes: threads.heapUsedBytes,
+    workflowHeapTotalBytes: threads.heapTotalBytes,
     cachedRuns: worker?.getStatus().numCachedWorkflows ?? 0,
     maxCachedRuns: worker?.options.maxCachedWorkflows ?? 0,
+    cacheSizeFrom: cacheSize === undefined ? 'sdk-default' : 'BENCH_MAX_CACHED_WORKFLOWS',
     evictions: { ...evictions },
     ...(url.searchParams.get('evicted') === '1' ? { evictedForRoom: Object.fromEntries(evictedForRoom) } : {}),
   };
@@ -64,7 +83,10 @@ if (file) {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(stats(url)));
+    stats(url).then(
+      (s) => response.end(JSON.stringify(s)),
+      (error: Error) => ((response.statusCode = 500), response.end(JSON.stringify({ error: error.message }))),
+    );
   });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();

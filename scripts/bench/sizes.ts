@@ -43,8 +43,10 @@ export const QUICK_SIZES: BenchSizes = {
   latencySamples: 10,
   throughputConcurrency: [2, 5],
   lifecyclesPerLane: 2,
-  openRuns: [0, 10, 30],
-  cacheSize: 12,
+  // Enough cached runs for a per-run figure above the noise, more open than the cache
+  // holds (evictions), and the middle level under it (the marginal figure's two levels differ).
+  openRuns: [0, 20, 60],
+  cacheSize: 40,
   stormClusters: 10,
   // Longer than an activity's three quick attempts (about 3 s): the changes wait on the durable backoff.
   outageMs: 5_000,

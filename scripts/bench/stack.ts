@@ -32,7 +32,9 @@ export class BenchWorker {
   async stats(options: { gc?: boolean; evicted?: boolean } = {}): Promise<ProbeStats> {
     const { port } = JSON.parse(readFileSync(this.probeFile, 'utf8')) as { port: number };
     const query = new URLSearchParams({ gc: options.gc ? '1' : '0', evicted: options.evicted ? '1' : '0' });
-    return (await fetch(`http://127.0.0.1:${port}/?${query}`)).json() as Promise<ProbeStats>;
+    const response = await fetch(`http://127.0.0.1:${port}/?${query}`);
+    if (!response.ok) throw new Error(`the worker's probe answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as ProbeStats;
   }
 }
 
