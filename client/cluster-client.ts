@@ -19,7 +19,6 @@ import {
   renameSignal,
   TASK_QUEUE_DEFAULT,
   workflowIdForCluster,
-  AFTER_INSTALL_DEFAULTS,
   type AfterInstallTiming,
   type ClusterRegistration,
   type ClusterStateView,
@@ -28,6 +27,7 @@ import {
 } from '../workflows/definitions.js';
 import { staticDetails, staticSummary } from '../workflows/details.js';
 import {
+  afterInstallSchema,
   clusterIdSchema,
   consoleUrlSchema,
   deletedSchema,
@@ -37,6 +37,7 @@ import {
   REGISTRATION_WAIT_MAX_SECONDS,
   renameSchema,
   validate,
+  type ValidationIssue,
 } from '../workflows/validation.js';
 import type { clusterSubscription } from '../workflows/index.js';
 import { adoptCluster, type AdoptClusterInput, type AdoptResult } from './adoption.js';
@@ -80,19 +81,17 @@ function check<T>(operation: string, schema: z.ZodType<T, unknown>, input: unkno
 
 type Handle = WorkflowHandle<typeof clusterSubscription>;
 
-const AFTER_INSTALL_MAX_SECONDS = 365 * 86_400;
-
-/** The timing of the checks after the install, whole: each field named with its rule when wrong. */
+/** The timing of the checks after the install, whole (afterInstallSchema): a field's first broken rule when wrong. */
 function checkAfterInstall(given: Partial<AfterInstallTiming>): AfterInstallTiming {
-  const name = 'ClusterLifecycleClientOptions.afterInstall';
-  const seconds = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= AFTER_INSTALL_MAX_SECONDS;
-  const checks = given.telemetryCheckSeconds ?? AFTER_INSTALL_DEFAULTS.telemetryCheckSeconds;
-  if (!Array.isArray(checks) || checks.length < 1 || checks.length > 10 || !checks.every(seconds) || checks.some((n, i) => i > 0 && n <= checks[i - 1]!)) {
-    throw new TypeError(`${name}.telemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}, got ${JSON.stringify(checks)}`);
-  }
-  const drift = given.driftCheckSeconds ?? AFTER_INSTALL_DEFAULTS.driftCheckSeconds;
-  if (!seconds(drift)) throw new TypeError(`${name}.driftCheckSeconds: must be a whole number of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}, got ${String(drift)}`);
-  return { telemetryCheckSeconds: [...checks], driftCheckSeconds: drift };
+  const result = validate(afterInstallSchema, given);
+  if (result.ok) return result.value;
+  // An element's issue (telemetryCheckSeconds.0) names its field: the rule speaks of them all.
+  const [{ field, rule }] = result.issues as [ValidationIssue];
+  const name = field.split('.')[0]!;
+  const option = 'ClusterLifecycleClientOptions.afterInstall';
+  if (!(name in given)) throw new TypeError(`${option}: ${rule}`); // not an object, or unknown fields
+  const value = (given as Record<string, unknown>)[name];
+  throw new TypeError(`${option}.${name}: ${rule}, got ${Array.isArray(value) ? JSON.stringify(value) : String(value)}`);
 }
 
 export class ClusterLifecycleClient {

@@ -20,6 +20,9 @@ describe('client options', () => {
     ['a fractional telemetry check', { afterInstall: { telemetryCheckSeconds: [1.5] } }, /afterInstall\.telemetryCheckSeconds: .*got \[1\.5\]/],
     ['a drift check of zero seconds', { afterInstall: { driftCheckSeconds: 0 } }, /afterInstall\.driftCheckSeconds: must be a whole number of seconds from 1 to 31536000, got 0/],
     ['a drift check past a year', { afterInstall: { driftCheckSeconds: 31_536_001 } }, /afterInstall\.driftCheckSeconds: .*got 31536001/],
+    ['eleven telemetry checks', { afterInstall: { telemetryCheckSeconds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } }, /afterInstall\.telemetryCheckSeconds: must be 1 to 10 rising .*got \[1,2,3,4,5,6,7,8,9,10,11\]/],
+    ['a telemetry check past a year', { afterInstall: { telemetryCheckSeconds: [60, 31_536_001] } }, /afterInstall\.telemetryCheckSeconds: must be 1 to 10 rising/],
+    ['a misspelt afterInstall field', { afterInstall: { driftCheckSecond: 60 } as object }, /afterInstall: unknown field\(s\): driftCheckSecond$/],
   ];
   for (const [name, options, message] of cases) {
     it(`refuses ${name}`, () => {

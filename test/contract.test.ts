@@ -78,6 +78,12 @@ ajv.addKeyword({
   schemaType: 'number',
   validate: (max: number, data: string) => data.length <= max,
 });
+ajv.addKeyword({
+  keyword: 'x-risingItems',
+  type: 'array',
+  schemaType: 'boolean',
+  validate: (rising: boolean, data: unknown[]) => !rising || data.every((n, i) => i === 0 || (n as number) > (data[i - 1] as number)),
+});
 
 const contract = buildContract();
 const signalSchema = (name: string) => contract.signals.find((s) => s.name === name)!.payload!;
@@ -89,6 +95,7 @@ const published: Record<string, [object, z.ZodType]> = {
   installFailed: [signalSchema('installFailed'), V.installFailedSchema],
   deleted: [signalSchema('deleted'), V.deletedSchema],
   registrationWait: [contract.updates[0]!.argument, V.registrationWaitSchema],
+  afterInstall: [contract.workflow.input.optionalFields.afterInstall.schema, V.afterInstallSchema],
 };
 
 const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -146,6 +153,17 @@ const samples: [string, unknown, boolean, string][] = [
   ['registrationWait', { waitSeconds: 0 }, false, '0 s'],
   ['registrationWait', { waitSeconds: 301 }, false, '301 s'],
   ['registrationWait', { waitSeconds: 1.5 }, false, 'not whole'],
+  ['afterInstall', {}, true, 'the defaults'],
+  ['afterInstall', { telemetryCheckSeconds: [60, 120], driftCheckSeconds: 3600 }, true, 'both given'],
+  ['afterInstall', { telemetryCheckSeconds: [] }, false, 'no telemetry check'],
+  ['afterInstall', { telemetryCheckSeconds: [120, 60] }, false, 'falling checks'],
+  ['afterInstall', { telemetryCheckSeconds: [60, 60] }, false, 'a repeated check'],
+  ['afterInstall', { telemetryCheckSeconds: [1.5] }, false, 'a fractional check'],
+  ['afterInstall', { telemetryCheckSeconds: [0] }, false, 'a check at 0 s'],
+  ['afterInstall', { telemetryCheckSeconds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, false, 'eleven checks'],
+  ['afterInstall', { telemetryCheckSeconds: '60' }, false, 'not an array'],
+  ['afterInstall', { driftCheckSeconds: 31_536_001 }, false, 'a drift check past a year'],
+  ['afterInstall', { driftCheckSecond: 60 }, false, 'an unknown field'],
 ];
 
 describe('the published JSON Schemas accept and refuse what the zod schemas do', () => {

@@ -4,7 +4,7 @@
 // rules-check.ts. Pure code.
 import { z } from 'zod';
 import { ADOPTABLE_PHASES, INSTALLED_NEEDS_OPENSHIFT_ID, SUBSCRIPTION_ID_MAX, type AdoptedCluster } from './adoption.js';
-import { DELETED_BY } from './definitions.js';
+import { AFTER_INSTALL_DEFAULTS, DELETED_BY } from './definitions.js';
 import { failed, unknownFieldsRule, type Validated } from './rules-check.js';
 
 export {
@@ -141,6 +141,30 @@ export const registrationWaitSchema = z
       .optional(),
   })
   .optional();
+
+export const AFTER_INSTALL_MAX_SECONDS = 365 * 86_400;
+export const AFTER_INSTALL_MAX_CHECKS = 10;
+const CHECKS_RULE = `must be 1 to ${AFTER_INSTALL_MAX_CHECKS} rising whole numbers of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}`;
+const DRIFT_RULE = `must be a whole number of seconds from 1 to ${AFTER_INSTALL_MAX_SECONDS}`;
+/** Whole seconds from 1 to a year, every rule with the field's one message (it names them all). */
+const checkSeconds = (error: string) =>
+  z.number({ error }).int({ error, abort: true }).min(1, { error, abort: true }).max(AFTER_INSTALL_MAX_SECONDS, { error, abort: true });
+const rising = (checks: number[]) => checks.every((n, i) => i === 0 || n > checks[i - 1]!);
+/**
+ * The workflow input's `afterInstall` (client options): each field optional, its default
+ * AFTER_INSTALL_DEFAULTS'. The workflow itself does not validate it (after-install.ts's
+ * timingOf leaves garbage out), so it has no generated rules.
+ */
+export const afterInstallSchema = z.strictObject({
+  telemetryCheckSeconds: z
+    .array(checkSeconds(CHECKS_RULE), { error: CHECKS_RULE })
+    .min(1, { error: CHECKS_RULE, abort: true })
+    .max(AFTER_INSTALL_MAX_CHECKS, { error: CHECKS_RULE, abort: true })
+    // params name the rule for the contract (scripts/contract/rules.ts publishes it as x-risingItems).
+    .refine(rising, { error: CHECKS_RULE, abort: true, params: { risingItems: true } })
+    .default(() => [...AFTER_INSTALL_DEFAULTS.telemetryCheckSeconds]),
+  driftCheckSeconds: checkSeconds(DRIFT_RULE).default(AFTER_INSTALL_DEFAULTS.driftCheckSeconds),
+});
 
 /** An adopted cluster's fields (workflows/adoption.ts); the field rules are the signals' own. */
 export const adoptedFieldsSchema = z.strictObject({

@@ -32,6 +32,7 @@ const (
 	signalDeleted          = "deleted"
 	schemaRegistration     = "registration"
 	schemaClusterID        = "clusterId"
+	schemaAfterInstall     = "afterInstall"
 )
 
 type contractData struct {
@@ -41,8 +42,10 @@ type contractData struct {
 	// handover: the RegistrationPending detail that says "ask the next run at once".
 	handover         string
 	searchAttributes []string
-	// schemas by name: signal payloads by signal name, registration, clusterId.
+	// schemas by name: signal payloads by signal name, registration, clusterId, afterInstall.
 	schemas map[string]*payloadSchema
+	// afterInstallDefaults: the timing of a run whose input has no afterInstall.
+	afterInstallDefaults AfterInstallTiming
 }
 
 var contract = mustLoadContract(contractJSON)
@@ -76,7 +79,13 @@ type contractFile struct {
 			Prefix string `json:"prefix"`
 		} `json:"workflowId"`
 		Input struct {
-			Schema json.RawMessage `json:"schema"`
+			Schema         json.RawMessage `json:"schema"`
+			OptionalFields struct {
+				AfterInstall struct {
+					Default AfterInstallTiming `json:"default"`
+					Schema  json.RawMessage    `json:"schema"`
+				} `json:"afterInstall"`
+			} `json:"optionalFields"`
 		} `json:"input"`
 	} `json:"workflow"`
 	Signals []struct {
@@ -114,6 +123,12 @@ func loadContract(data []byte) (*contractData, error) {
 		k.searchAttributes = append(k.searchAttributes, attribute.Name)
 	}
 	raw := map[string]json.RawMessage{schemaRegistration: file.Workflow.Input.Schema}
+	afterInstall := file.Workflow.Input.OptionalFields.AfterInstall
+	if len(afterInstall.Schema) == 0 || len(afterInstall.Default.TelemetryCheckSeconds) == 0 || afterInstall.Default.DriftCheckSeconds == 0 {
+		return nil, fmt.Errorf("the workflow input's afterInstall has no schema or no default")
+	}
+	raw[schemaAfterInstall] = afterInstall.Schema
+	k.afterInstallDefaults = afterInstall.Default
 	// A cluster id alone (signals, queries) follows the registration's rule for it.
 	var input struct {
 		Properties map[string]json.RawMessage `json:"properties"`

@@ -3,6 +3,7 @@ package amslifecycle
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -232,6 +233,13 @@ func TestBadOptions(t *testing.T) {
 		{Options{}, "Options.Namespace: required"},
 		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 30}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising"},
 		{Options{AfterInstall: &AfterInstallTiming{DriftCheckSeconds: -1}}, "Options.AfterInstall.DriftCheckSeconds: must be a whole number"},
+		// the rules are the contract's (x-rules, x-risingItems), in its words
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to 31536000, got []"},
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 60}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to 31536000, got [60 60]"},
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{0}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to 31536000, got [0]"},
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{60, 31_536_001}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising"},
+		{Options{AfterInstall: &AfterInstallTiming{TelemetryCheckSeconds: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}}, "Options.AfterInstall.TelemetryCheckSeconds: must be 1 to 10 rising"},
+		{Options{AfterInstall: &AfterInstallTiming{DriftCheckSeconds: 31_536_001}}, "Options.AfterInstall.DriftCheckSeconds: must be a whole number of seconds from 1 to 31536000, got 31536001"},
 	}
 	for _, tc := range cases {
 		if tc.options.Namespace == "" && !strings.HasPrefix(tc.want, "Options.Namespace") {
@@ -240,6 +248,18 @@ func TestBadOptions(t *testing.T) {
 		if _, err := New(&refusingTemporal{}, tc.options); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("New(%+v): %v, want an error starting %q", tc.options, err, tc.want)
 		}
+	}
+}
+
+// Unset AfterInstall fields take the contract's defaults (the workflow's AFTER_INSTALL_DEFAULTS).
+func TestAfterInstallDefaultsFromTheContract(t *testing.T) {
+	timing, err := checkAfterInstall(AfterInstallTiming{DriftCheckSeconds: 3600})
+	if err != nil || !reflect.DeepEqual(timing, AfterInstallTiming{TelemetryCheckSeconds: []int{3_600, 21_600, 86_400}, DriftCheckSeconds: 3600}) {
+		t.Fatalf("checkAfterInstall: %+v, %v", timing, err)
+	}
+	timing, err = checkAfterInstall(AfterInstallTiming{TelemetryCheckSeconds: []int{60}})
+	if err != nil || !reflect.DeepEqual(timing, AfterInstallTiming{TelemetryCheckSeconds: []int{60}, DriftCheckSeconds: 86_400}) {
+		t.Fatalf("checkAfterInstall: %+v, %v", timing, err)
 	}
 }
 
@@ -254,5 +274,22 @@ func TestAfterInstallReachesTheRun(t *testing.T) {
 	start := messagesOf(t, s)[0]
 	if want := `"afterInstall":{"telemetryCheckSeconds":[60,120],"driftCheckSeconds":3600}`; !strings.Contains(start, want) {
 		t.Errorf("the run started with %s, want %s in it", start, want)
+	}
+}
+
+// The AfterInstall rules are read from the contract, not written in Go: a contract with
+// another bound validates by it.
+func TestAfterInstallRulesComeFromTheContract(t *testing.T) {
+	edited := strings.ReplaceAll(string(contractJSON), `"maxItems": 10,`, `"maxItems": 2,`)
+	k, err := loadContract([]byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := validatePayload(k.schemas[schemaAfterInstall], map[string]any{"telemetryCheckSeconds": []int{1, 2, 3}})
+	if len(issues) != 1 || issues[0].Field != "telemetryCheckSeconds" || !strings.HasPrefix(issues[0].Rule, "must be 1 to 10 rising") {
+		t.Fatalf("issues: %+v", issues)
+	}
+	if issues := validatePayload(contract.schemas[schemaAfterInstall], map[string]any{"telemetryCheckSeconds": []int{1, 2, 3}}); len(issues) != 0 {
+		t.Fatalf("the real contract refused 3 checks: %+v", issues)
 	}
 }

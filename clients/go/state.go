@@ -3,6 +3,7 @@ package amslifecycle
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // ClusterState is what GetClusterState answers (the workflow's clusterState query):
@@ -54,28 +55,29 @@ func (s *ClusterState) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-const afterInstallMaxSeconds = 365 * 86_400
-
-// checkAfterInstall: the timing of the checks after the install, each field named with its rule when wrong.
+// checkAfterInstall: the timing of the checks after the install, validated by the
+// contract's afterInstall schema (as the TypeScript client's option), unset fields
+// (nil, 0) taken from its defaults; a wrong field is named with its rule.
 func checkAfterInstall(t AfterInstallTiming) (AfterInstallTiming, error) {
-	const name = "Options.AfterInstall"
-	checks := t.TelemetryCheckSeconds
-	if checks == nil {
-		checks = []int{3_600, 21_600, 86_400}
+	given := map[string]any{}
+	if t.TelemetryCheckSeconds != nil {
+		given["telemetryCheckSeconds"] = t.TelemetryCheckSeconds
 	}
-	ok := len(checks) >= 1 && len(checks) <= 10
-	for i, n := range checks {
-		ok = ok && n >= 1 && n <= afterInstallMaxSeconds && (i == 0 || n > checks[i-1])
+	if t.DriftCheckSeconds != 0 {
+		given["driftCheckSeconds"] = t.DriftCheckSeconds
 	}
-	if !ok {
-		return t, fmt.Errorf("%s.TelemetryCheckSeconds: must be 1 to 10 rising whole numbers of seconds from 1 to %d, got %v", name, afterInstallMaxSeconds, checks)
+	if issues := validatePayload(contract.schemas[schemaAfterInstall], given); len(issues) > 0 {
+		name, _, _ := strings.Cut(issues[0].Field, ".")
+		got := given[name]
+		return t, fmt.Errorf("Options.AfterInstall.%s: %s, got %v", strings.ToUpper(name[:1])+name[1:], issues[0].Rule, got)
 	}
-	drift := t.DriftCheckSeconds
-	if drift == 0 {
-		drift = 86_400
+	timing := contract.afterInstallDefaults
+	if t.TelemetryCheckSeconds != nil {
+		timing.TelemetryCheckSeconds = t.TelemetryCheckSeconds
 	}
-	if drift < 1 || drift > afterInstallMaxSeconds {
-		return t, fmt.Errorf("%s.DriftCheckSeconds: must be a whole number of seconds from 1 to %d, got %d", name, afterInstallMaxSeconds, drift)
+	if t.DriftCheckSeconds != 0 {
+		timing.DriftCheckSeconds = t.DriftCheckSeconds
 	}
-	return AfterInstallTiming{TelemetryCheckSeconds: append([]int(nil), checks...), DriftCheckSeconds: drift}, nil
+	timing.TelemetryCheckSeconds = append([]int(nil), timing.TelemetryCheckSeconds...)
+	return timing, nil
 }

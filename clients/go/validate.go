@@ -37,6 +37,7 @@ func compileSchema(name string, schema json.RawMessage) (*jsonschema.Schema, err
 	compiler := jsonschema.NewCompiler()
 	compiler.AssertVocabs()
 	compiler.RegisterVocabulary(utf16Vocabulary())
+	compiler.RegisterVocabulary(risingVocabulary())
 	if err := compiler.AddResource(url, doc); err != nil {
 		return nil, err
 	}
@@ -129,13 +130,16 @@ func (p *payloadSchema) fieldIssues(e *jsonschema.ValidationError, instance any)
 		}
 		return out
 	}
-	if len(e.InstanceLocation) > 0 {
-		if rules := p.rules.of(e.SchemaURL, e.InstanceLocation[len(e.InstanceLocation)-1]); rules != nil {
-			if value, ok := valueAt(instance, e.InstanceLocation); ok {
-				if issues := ruleIssues(name, rules, value, true); len(issues) > 0 {
-					return []fieldIssue{{name, issues}}
+	// The innermost field with x-rules tells: an array element's error is its array's rules.
+	for depth := len(e.InstanceLocation); depth > 0; depth-- {
+		location := e.InstanceLocation[:depth]
+		if rules := p.rules.of(e.SchemaURL, location[depth-1]); rules != nil {
+			if value, ok := valueAt(instance, location); ok {
+				if issues := ruleIssues(fieldName(location), rules, value, true); len(issues) > 0 {
+					return []fieldIssue{{fieldName(location), issues}}
 				}
 			}
+			break
 		}
 	}
 	return []fieldIssue{{name, issuesOf(e)}}

@@ -25,7 +25,7 @@ import { clusterSubscription } from '../../workflows/index.js';
 import { SWEEP_RESULTS } from '../../workflows/sweeper-definitions.js';
 import * as V from '../../workflows/validation.js';
 import * as values from '../../workflows/values.js';
-import { rulesOf } from './rules.js';
+import { arrayRulesOf, rulesOf } from './rules.js';
 
 /** Raise when a caller written against the previous contract could break. */
 export const CONTRACT_VERSION = 1;
@@ -41,8 +41,10 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
     io: 'input',
     target: 'draft-2020-12',
     override: ({ zodSchema, jsonSchema }) => {
-      const rules = rulesOf(zodSchema);
+      const rules = rulesOf(zodSchema) ?? arrayRulesOf(zodSchema);
       if (rules) jsonSchema['x-rules'] = rules;
+      // JSON Schema cannot say it; the schema itself carries the contract's extension too.
+      if (rules?.some((rule) => rule['x-risingItems'])) jsonSchema['x-risingItems'] = true;
     },
   }) as Record<string, unknown>;
   return portable(rest) as Record<string, unknown>;
@@ -50,16 +52,20 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
 
 // RegExp.source writes U+2028 and U+2029 as \u escapes, which Go's RE2 does not read:
 // the published patterns carry those two as the characters themselves, as the others.
+// An array's x-rules hold its elements' rules as `items`: its elements carry none of their own.
 function portable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(portable);
   if (node === null || typeof node !== 'object') return node;
+  const rulesOfArray = 'x-rules' in node && 'items' in node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === 'pattern' && typeof value === 'string'
-        ? value.replace(/\\u(2028|2029)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-        : portable(value),
-    ]),
+    Object.entries(node).map(([key, value]) => {
+      if (key === 'pattern' && typeof value === 'string') return [key, value.replace(/\\u(2028|2029)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))];
+      if (key === 'items' && rulesOfArray) {
+        const { 'x-rules': _, ...items } = value as Record<string, unknown>;
+        return [key, portable(items)];
+      }
+      return [key, portable(value)];
+    }),
   );
 }
 
@@ -88,8 +94,9 @@ export function buildContract() {
         schema: jsonSchemaOf(V.registrationSchema),
         optionalFields: {
           afterInstall: {
-            description: 'When the telemetry and drift checks run after the install; omit for the defaults.',
+            description: 'When the telemetry and drift checks run after the install; omit it, or any of its fields, for the defaults.',
             default: AFTER_INSTALL_DEFAULTS,
+            schema: jsonSchemaOf(V.afterInstallSchema),
           },
           deletion: {
             description:

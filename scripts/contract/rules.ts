@@ -10,6 +10,7 @@ interface CheckDef {
   format?: string;
   pattern?: RegExp;
   maximum?: number;
+  minimum?: number;
   value?: number;
   inclusive?: boolean;
   abort?: boolean;
@@ -22,6 +23,7 @@ interface SchemaDef {
   error?: (issue: unknown) => unknown;
   checks?: { _zod: { def: CheckDef } }[];
   entries?: Record<string, string>;
+  element?: object;
 }
 
 /** The message a check reports: set with `{ error: '…' }`; zod's default otherwise (not published). */
@@ -61,4 +63,25 @@ export function rulesOf(schema: object): Rule[] | undefined {
   if (def.type !== 'string' && def.type !== 'number') return undefined;
   const type = { type: def.type, ...messageOf(def), abort: true };
   return [type, ...(def.checks ?? []).map((check) => ruleOf(check._zod.def))];
+}
+
+/**
+ * The ordered rules of an array of scalars (the contract only: the workflow's generated
+ * rules refuse arrays): its type, then each element rule as `items`, then its own
+ * checks, as zod checks them. A rising order is `x-risingItems` (docs/contract.md).
+ */
+export function arrayRulesOf(schema: object): Rule[] | undefined {
+  const def = (schema as { _zod: { def: SchemaDef } })._zod.def;
+  if (def.type !== 'array') return undefined;
+  const items = rulesOf(def.element!);
+  if (!items) throw new Error('contract: an array of non-scalars cannot be published as rules');
+  const own = (def.checks ?? []).map(({ _zod: { def: check } }): Rule => {
+    const abort = check.abort ? { abort: true } : {};
+    if (check.check === 'min_length') return { minItems: check.minimum, ...messageOf(check), ...abort };
+    if (check.check === 'max_length') return { maxItems: check.maximum, ...messageOf(check), ...abort };
+    if (check.check === 'custom' && check.params?.risingItems === true) return { 'x-risingItems': true, ...messageOf(check), ...abort };
+    throw new Error(`contract: an array's ${check.check} check cannot be published`);
+  });
+  const [type, ...itemRules] = [{ type: 'array', ...messageOf(def), abort: true }, ...items];
+  return [type, ...itemRules.map(({ message, abort, ...keywords }) => ({ items: keywords, message, ...(abort ? { abort } : {}) })), ...own];
 }
