@@ -36,6 +36,21 @@ describe('worker configuration', () => {
     }
   });
 
+  it('bounds the workflow cache: WORKER_MAX_CACHED_WORKFLOWS, default 2000, a whole number up to 100000', () => {
+    assert.equal(loadWorkerConfig(base).maxCachedWorkflows, 2000);
+    assert.equal(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '150' }).maxCachedWorkflows, 150);
+    for (const [value, rule] of [
+      ['0', 'must be a positive whole number'],
+      ['1.5', 'must be a positive whole number'],
+      ['100001', 'must be at most 100000'],
+    ]) {
+      assert.throws(
+        () => loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: value }),
+        (error: unknown) => error instanceof ConfigError && error.message === `WORKER_MAX_CACHED_WORKFLOWS: ${rule} (got '${value}')`,
+      );
+    }
+  });
+
   it('caps Retry-After at AMS_MAX_RETRY_AFTER_SECONDS (default 3600), passed to the AMS client', () => {
     assert.equal(loadWorkerConfig(base).ams.maxRetryAfterSeconds, 3600);
     assert.equal(loadWorkerConfig({ ...base, AMS_MAX_RETRY_AFTER_SECONDS: '600' }).ams.maxRetryAfterSeconds, 600);

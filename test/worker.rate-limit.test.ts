@@ -23,6 +23,7 @@ describe('AMS rate limit across the task queue (dev server)', () => {
       ams: h.ams,
       workflowBundle: await workflowBundle(),
       maxTaskQueueActivitiesPerSecond: RATE,
+      maxCachedWorkflows: 7,
     });
     running = worker.run();
   });
@@ -35,6 +36,8 @@ describe('AMS rate limit across the task queue (dev server)', () => {
   it('reaches the worker, without eager activities (they would bypass the queue)', () => {
     assert.equal(worker.options.maxTaskQueueActivitiesPerSecond, RATE);
     assert.equal(worker.options.maxEagerActivityReservationsPerWorkflowTask, 0);
+    // WORKER_MAX_CACHED_WORKFLOWS travels the same way.
+    assert.equal(worker.options.maxCachedWorkflows, 7);
   });
 
   it(`paces a burst of ${CLUSTERS} registrations to about ${RATE} activities per second`, async () => {

@@ -13,6 +13,8 @@ export const AMS_TIMEOUT_MAX_MS = 12_000;
 export const MAX_RETRY_AFTER_CAP_SECONDS = RETRY_AFTER_LIMIT_SECONDS;
 /** More activity slots than one process can use is a typo, not a setting. */
 export const MAX_CONCURRENT_ACTIVITIES = 10_000;
+/** More cached runs than this would not fit a worker's memory (about 1 MB RSS each: BENCHMARKS.md). */
+export const MAX_CACHED_WORKFLOWS = 100_000;
 /** A task-queue rate above this is no limit at all; more likely a typo. */
 export const MAX_AMS_ACTIVITIES_PER_SECOND = 10_000;
 
@@ -54,6 +56,12 @@ export const CONFIG_VARIABLES = {
     default: '50',
     doc: `AMS activities (one to three AMS requests each, retries included) Temporal starts per second across all workers of the task queue (the server enforces it; decimals allowed, at most ${MAX_AMS_ACTIVITIES_PER_SECOND})`,
   },
+  WORKER_MAX_CACHED_WORKFLOWS: {
+    // Bounded and stated rather than the SDK's default, which grows with the heap limit; a run
+    // the cache dropped is replayed from its history when it next has work (a few ms).
+    default: '2000',
+    doc: `Workflow runs one worker keeps in memory (about 1 MB each); more open runs are fine, they are replayed when they next have work (at most ${MAX_CACHED_WORKFLOWS})`,
+  },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: `Activities one worker runs at once (at most ${MAX_CONCURRENT_ACTIVITIES})` },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
   LOG_LEVEL: { default: 'info', doc: "pino level: trace, debug, info, warn, error, fatal, silent (the SDK's own logs follow it)" },
@@ -81,6 +89,8 @@ export interface WorkerConfig {
   deployment?: WorkerDeploymentVersion;
   ams: { baseUrl: string; auth: AmsAuthOptions; timeoutMs: number; maxRetryAfterSeconds: number };
   maxConcurrentActivities: number;
+  /** Runs kept in the worker's workflow cache (maxCachedWorkflows). */
+  maxCachedWorkflows: number;
   /** Temporal's task-queue activity rate limit (maxTaskQueueActivitiesPerSecond). */
   amsMaxActivitiesPerSecond: number;
   workflowBundlePath?: string;
@@ -271,6 +281,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...(deployment ? { deployment } : {}),
     ams,
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', atMost(MAX_CONCURRENT_ACTIVITIES))),
+    maxCachedWorkflows: Number(read(env, 'WORKER_MAX_CACHED_WORKFLOWS', atMost(MAX_CACHED_WORKFLOWS))),
     amsMaxActivitiesPerSecond: Number(read(env, 'AMS_MAX_ACTIVITIES_PER_SECOND', rate(MAX_AMS_ACTIVITIES_PER_SECOND))),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),

@@ -18,6 +18,8 @@ export interface ClusterWorkerOptions {
   /** Pre-bundled workflow code (production); without it the source is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivities?: number;
+  /** Runs kept in the workflow cache (WORKER_MAX_CACHED_WORKFLOWS); absent: the SDK's default (tests). */
+  maxCachedWorkflows?: number;
   /**
    * Activities the server hands out per second on this task queue, across all its workers
    * (AMS_MAX_ACTIVITIES_PER_SECOND): the one limit that holds however many workers run.
@@ -52,6 +54,7 @@ export function createClusterWorker(options: ClusterWorkerOptions): Promise<Work
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxTaskQueueActivitiesPerSecond !== undefined
       ? {
           maxTaskQueueActivitiesPerSecond: options.maxTaskQueueActivitiesPerSecond,

@@ -44,6 +44,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       // Bundled here (quietly) unless a pre-built bundle is configured: the SDK's own bundling logs all of webpack's output.
       workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await bundleWorkflows(),
       maxConcurrentActivities: config.maxConcurrentActivities,
+      maxCachedWorkflows: config.maxCachedWorkflows,
       maxTaskQueueActivitiesPerSecond: config.amsMaxActivitiesPerSecond,
       ...(config.deployment ? { deployment: config.deployment } : {}),
     });

@@ -82,7 +82,7 @@ export const memory: Measurement = {
         );
       }
       const before = await worker.stats({ evicted: true });
-      const from = before.cacheSizeFrom === 'sdk-default' ? "the SDK's default" : 'BENCH_MAX_CACHED_WORKFLOWS';
+      const from = before.cacheSizeFrom === 'worker-config' ? "the worker's WORKER_MAX_CACHED_WORKFLOWS" : 'BENCH_MAX_CACHED_WORKFLOWS';
       metrics.push(
         metric('cacheSize', `worker cache size (maxCachedWorkflows, ${from})`, 'runs', before.maxCachedRuns),
         metric('workflowThreads', 'workflow threads (each its own V8 heap)', 'threads', before.workflowThreads),

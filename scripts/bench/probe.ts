@@ -47,8 +47,8 @@ export interface ProbeStats {
   workflowHeapTotalBytes: number;
   cachedRuns: number;
   maxCachedRuns: number;
-  /** Where maxCachedRuns comes from: BENCH_MAX_CACHED_WORKFLOWS, or the SDK's default (from the main thread's heap limit). */
-  cacheSizeFrom: 'BENCH_MAX_CACHED_WORKFLOWS' | 'sdk-default';
+  /** Where maxCachedRuns comes from: BENCH_MAX_CACHED_WORKFLOWS, or the worker's config (WORKER_MAX_CACHED_WORKFLOWS). */
+  cacheSizeFrom: 'BENCH_MAX_CACHED_WORKFLOWS' | 'worker-config';
   evictions: Record<string, number>;
   evictedForRoom?: Record<string, number[]>;
 }
@@ -72,7 +72,7 @@ async function stats(url: URL): Promise<ProbeStats> {
     workflowHeapTotalBytes: threads.heapTotalBytes,
     cachedRuns: worker?.getStatus().numCachedWorkflows ?? 0,
     maxCachedRuns: worker?.options.maxCachedWorkflows ?? 0,
-    cacheSizeFrom: cacheSize === undefined ? 'sdk-default' : 'BENCH_MAX_CACHED_WORKFLOWS',
+    cacheSizeFrom: cacheSize === undefined ? 'worker-config' : 'BENCH_MAX_CACHED_WORKFLOWS',
     evictions: { ...evictions },
     ...(url.searchParams.get('evicted') === '1' ? { evictedForRoom: Object.fromEntries(evictedForRoom) } : {}),
   };

@@ -12,7 +12,7 @@ export interface BenchSizes {
   /** 3: lifecycles in flight at once, and how many each level plays (a multiple of it). */
   throughputConcurrency: number[];
   lifecyclesPerLane: number;
-  /** 4: open cluster runs the worker's memory is read at; the cache size (undefined: the SDK's default). */
+  /** 4: open cluster runs the worker's memory is read at; the cache size (undefined: the worker's WORKER_MAX_CACHED_WORKFLOWS). */
   openRuns: number[];
   cacheSize: number | undefined;
   /** 5: clusters with a pending change while AMS is down, and for how long it is down. */
