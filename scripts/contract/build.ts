@@ -25,6 +25,7 @@ import { clusterSubscription } from '../../workflows/index.js';
 import { SWEEP_RESULTS } from '../../workflows/sweeper-definitions.js';
 import * as V from '../../workflows/validation.js';
 import * as values from '../../workflows/values.js';
+import { clusterStateViewSchema, registrationResultSchema } from './results.js';
 import { arrayRulesOf, rulesOf } from './rules.js';
 
 /** Raise when a caller written against the previous contract could break. */
@@ -69,16 +70,26 @@ function portable(node: unknown): unknown {
   );
 }
 
+/**
+ * A result's JSON Schema (results.ts): the output side, every object open to fields a later
+ * version adds (callers ignore what they do not know; the schemas themselves are strict).
+ */
+export function resultSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const open = (node: unknown): unknown =>
+    Array.isArray(node)
+      ? node.map(open)
+      : node !== null && typeof node === 'object'
+        ? Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'additionalProperties' && value === false)).map(([key, value]) => [key, open(value)]))
+        : node;
+  return open(rest) as Record<string, unknown>;
+}
+
 const signal = (def: { name: string }, payload: z.ZodType | null, description: string, payloadOptional = false) => ({
   name: def.name,
   description,
   ...(payload ? { payload: jsonSchemaOf(payload), payloadOptional } : { payload: null }),
 });
-
-const fieldValues = {
-  type: 'object',
-  properties: Object.fromEntries(values.SUBSCRIPTION_FIELDS.map((f) => [f, { type: 'string' }])),
-} as const;
 
 export function buildContract() {
   return {
@@ -123,7 +134,7 @@ export function buildContract() {
         description: 'Answers the AMS subscription id once reserved. Send it as update-with-start (conflict policy USE_EXISTING).',
         argument: jsonSchemaOf(V.registrationWaitSchema),
         argumentOptional: true,
-        result: { type: 'object', properties: { subscriptionId: { type: 'string' } }, required: ['subscriptionId'] },
+        result: resultSchemaOf(registrationResultSchema),
         failures: values.FAILURE_TYPES,
         handoverDetail: HANDOVER,
       },
@@ -131,27 +142,8 @@ export function buildContract() {
     queries: [
       {
         name: clusterStateQuery.name,
-        description: 'The run as it stands: desired values, what this run applied, what AMS answered, owed work.',
-        result: {
-          type: 'object',
-          properties: {
-            workflowId: { type: 'string' },
-            registration: jsonSchemaOf(V.registrationSchema),
-            phase: { enum: values.PHASES },
-            subscriptionId: { type: 'string' },
-            desired: fieldValues,
-            applied: fieldValues,
-            ams: fieldValues,
-            deletion: {
-              type: 'object',
-              properties: { by: { enum: values.DELETED_BY }, requestedAt: { type: 'string' }, outcome: { enum: values.DELETION_OUTCOMES } },
-            },
-            telemetry: { type: 'object', properties: { status: { enum: values.TELEMETRY_STATUSES } } },
-            pending: { type: 'array', description: 'Owed AMS work, in order.' },
-            done: { type: 'boolean' },
-          },
-          additionalProperties: true,
-        },
+        description: 'The run as it stands: desired values, what this run applied, what AMS answered, owed and scheduled work, the last AMS error, refused inputs.',
+        result: resultSchemaOf(clusterStateViewSchema),
       },
     ],
     failures: values.FAILURE_TYPES.map((type) => ({ type, meaning: values.FAILURE_TYPE_MEANINGS[type] })),
