@@ -22,7 +22,7 @@ import { gitState, recordScenario, workflowSourceSha256, type RecordedScenario }
 import { SCENARIOS, type Scenario } from './replay/scenarios.js';
 
 /** Version of the workflow code the recordings are made with. Bump it with every workflow change. */
-const WORKFLOW_CODE_VERSION = 5;
+const WORKFLOW_CODE_VERSION = 6;
 
 const USAGE = 'usage: record-histories [--only name[,name]]... [--force] [--list]';
 

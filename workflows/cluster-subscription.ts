@@ -6,8 +6,9 @@ import * as wf from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/index.js';
 import * as A from './after-install.js';
 import { adoptedSchema, adoptedState, type AdoptionArgs } from './adoption.js';
+import { FIELD_PACE_SECONDS, nextUnpaced, pacedUntil, type PaceEnds } from './backoff.js';
 import type { AmsErrorInfo, ClusterState, DriftFinding, PendingWork, WorkflowResult } from './definitions.js';
-import { describeBackoff, describeFinding, describeWait, describeWork, renderDetails } from './details.js';
+import { describeBackoff, describeFinding, describePace, describeWait, describeWork, renderDetails } from './details.js';
 import { handleFailure } from './failures.js';
 import { setHandlers } from './handlers.js';
 import { publishSearchAttributes } from './search-attributes.js';
@@ -49,6 +50,8 @@ const AFTER_INSTALL_PATCH = 'after-install';
 const KNOWN_PAST_RESERVED_PATCH = 'delete-known-past-reserved';
 /** Runs with it tell the Active PATCH when AMS's last answer already proves Reserved (no read first). */
 const KNOWN_RESERVED_PATCH = 'active-known-reserved';
+/** Runs with it hold a further change of a field until FIELD_PACE_SECONDS after its last PATCH. */
+const FIELD_PACE_PATCH = 'field-pace';
 
 export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowResult> {
   const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
@@ -93,9 +96,26 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
     return wf.workflowInfo().targetWorkerDeploymentVersionChanged && S.pendingWork(state).length === 0;
   }
 
+  // The field pace (backoff.ts): when each field's pace ends. Kept in the run only, so a
+  // continue-as-new drops it: the new run's first change of a field goes out at once, as
+  // after a quiet period (at most one more PATCH per field), and nothing waits for it.
+  const paceEnds: PaceEnds = {};
+  // Asked only when a pace would first hold a PATCH, so runs without a burst get no marker;
+  // histories recorded before it replay as they ran (never paced).
+  let paceOn: boolean | undefined;
+  const paced = () => (paceOn ??= wf.patched(FIELD_PACE_PATCH));
+
+  /** The next AMS step and, if every due step is held by a field's pace, the time the hold ends. */
+  function nextStep(): { work?: PendingWork; until?: string } {
+    const first = S.nextWork(state);
+    // Deletion never waits for a pace: what the loop does then goes out as before.
+    if (state.deletion || !pacedUntil(first, paceEnds, now()) || !paced()) return { work: first };
+    return nextUnpaced([...S.pendingWork(state), ...A.scheduledChecks(state)], paceEnds, now());
+  }
+
   let published = '';
   function publish(): void {
-    const details = renderDetails(state);
+    const details = renderDetails(state, paceOn ? { ends: paceEnds, now: now() } : undefined);
     if (details !== published) {
       wf.setCurrentDetails(details);
       published = details;
@@ -156,6 +176,7 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
           },
         ]);
         S.recordPatched(state, work.field, work.value, sub.values);
+        paceEnds[work.field] = later(FIELD_PACE_SECONDS);
         if ((sub.attempt ?? 1) > 1) S.writeUncertain(state, { field: work.field, value: work.value }, later(IN_FLIGHT_SETTLE_SECONDS));
         return;
       }
@@ -216,7 +237,20 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
       const continueOnTarget = wf.makeContinueAsNewFunc<typeof clusterSubscription>({ initialVersioningBehavior: 'AUTO_UPGRADE' });
       return continueOnTarget(args.afterInstall ? { ...next, afterInstall: args.afterInstall } : next);
     }
-    const work = S.nextWork(state);
+    const { work, until } = nextStep();
+    if (work && until !== undefined) {
+      // Every due step is held by a field's pace: wait until the first hold ends, unless other
+      // work becomes due (a signal for another field, a deletion) or the run must continue as
+      // new. A held field's newer values only replace its value: the latest is sent.
+      const waitingFor = workKey(work);
+      publish();
+      await wf.condition(
+        () => workKey(nextStep().work) !== waitingFor || shouldContinueAsNew(),
+        Date.parse(until) - Date.now(),
+        { summary: pacedUntil(work, paceEnds, now()) ? describePace(work, state, until) : describeWait(work, state) },
+      );
+      continue;
+    }
     if (!work) {
       await wf.condition(() => S.nextWork(state) !== undefined || shouldContinueAsNew());
       continue;
@@ -268,6 +302,7 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
 
 /** Tells one held step from another: a check moved to another time is other work. */
 function workKey(work: PendingWork | undefined): string {
+  if (work?.kind === 'patch') return `patch:${work.field}`; // a newer value of the same field is the same step
   return work ? `${work.kind}@${'notBefore' in work ? (work.notBefore ?? '') : ''}` : '';
 }
 

@@ -2,6 +2,7 @@
 // one-line summaries of each activity and timer. Pure functions of the state.
 // Every value from outside (names, accounts, URLs, AMS messages) is shown as inline
 // code: data, never markup, and never an autolink.
+import { pacedUntil, type PaceEnds } from './backoff.js';
 import type { ClusterState, DriftFinding, PendingWork } from './definitions.js';
 import { SUBSCRIPTION_FIELDS } from './values.js';
 import { activeHeld, amsStatus, hardened, pendingWork } from './state.js';
@@ -38,6 +39,12 @@ export function describeBackoff(work: PendingWork, state: ClusterState, seconds:
 export function describeWait(work: PendingWork, state: ClusterState): string {
   if (work.kind === 'telemetry' || work.kind === 'drift') return `Until ${when(work.notBefore)}, then ${describeWork(work, state)}`;
   return `Wait for requests with unknown outcome to settle, then ${describeWork(work, state)}`;
+}
+
+/** A further change of a field within its pace after its last PATCH (backoff.ts FIELD_PACE_SECONDS). */
+export function describePace(work: PendingWork, state: ClusterState, until: string): string {
+  const what = work.kind === 'patch' && work.field === 'display_name' ? 'rename' : 'change';
+  return `${what} waits until ${when(until)} (field pace), then ${describeWork(work, state)}`;
 }
 
 /** Free text inside Markdown: escape what the renderer would read as markup. */
@@ -78,7 +85,7 @@ function fieldTable(state: ClusterState): string {
 // The closing rule is deliberate: UI 2.42 sizes the Markdown frame from the body's
 // scrollHeight, which leaves out the first block's margin and so hides the last ~15px;
 // the rule takes that cut instead of the last line of text.
-export function renderDetails(state: ClusterState): string {
+export function renderDetails(state: ClusterState, pace?: { ends: PaceEnds; now: string }): string {
   const { registration: reg } = state;
   const status = amsStatus(state);
   const subscription = state.subscriptionId
@@ -93,7 +100,11 @@ export function renderDetails(state: ClusterState): string {
     fieldTable(state),
   ];
   const pending = pendingWork(state);
-  blocks.push(`**Pending AMS work:** ${pending.length ? pending.map((w) => markdownCode(describeWork(w, state))).join('; ') : 'none'}`);
+  const describe = (w: PendingWork) => {
+    const until = pace && !state.deletion ? pacedUntil(w, pace.ends, pace.now) : undefined;
+    return until ? describePace(w, state, until) : describeWork(w, state);
+  };
+  blocks.push(`**Pending AMS work:** ${pending.length ? pending.map((w) => markdownCode(describe(w))).join('; ') : 'none'}`);
   if (activeHeld(state)) {
     const refused = state.desired.external_cluster_id !== undefined && state.refusedValues.external_cluster_id === state.desired.external_cluster_id;
     blocks.push(

@@ -9,6 +9,7 @@ import { eventually, newClusterId, type LifecycleHarness } from '../../test/help
 import { ADOPTION_SCENARIOS } from './scenarios-adoption.js';
 import { AFTER_INSTALL_SCENARIOS } from './scenarios-after-install.js';
 import { HARDENED_SCENARIOS } from './scenarios-hardened.js';
+import { PACE_SCENARIOS } from './scenarios-pace.js';
 import { CONSOLE, CREATE, deleteAndExpect, finish, register, settledOn, SUBSCRIPTION, successfulPatches } from './steps.js';
 
 export interface Scenario {
@@ -193,4 +194,4 @@ const FIRST_SCENARIOS: Scenario[] = [
   },
 ];
 
-export const SCENARIOS: Scenario[] = [...FIRST_SCENARIOS, ...HARDENED_SCENARIOS, ...AFTER_INSTALL_SCENARIOS, ...ADOPTION_SCENARIOS];
+export const SCENARIOS: Scenario[] = [...FIRST_SCENARIOS, ...HARDENED_SCENARIOS, ...AFTER_INSTALL_SCENARIOS, ...ADOPTION_SCENARIOS, ...PACE_SCENARIOS];

@@ -11,7 +11,7 @@ import { historyFromProtoJson } from './replay-proto-json.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 export const MANIFEST_FILE = 'manifest.json';
 
-/** The lifecycle scenarios issues 5, 8 and 10 require at least one history of. */
+/** The lifecycle scenarios issues 5, 8, 10 and 13 require at least one history of. */
 export const REQUIRED_SCENARIOS = [
   'happy-path',
   'failure-and-restart',
@@ -37,6 +37,7 @@ export const REQUIRED_SCENARIOS = [
   'installed-never-reserved',
   'adopted',
   'adopted-deleted',
+  'rename-burst-paced',
 ] as const;
 
 const entrySchema = z.strictObject({
