@@ -54,11 +54,10 @@ export function createSubscriptionActivities(ams: AmsClient) {
 
   return {
     /**
-     * Reserve the cluster's subscription, or reuse the one AMS has. The POST is idempotent
-     * per (cluster_id, account) in AMS: it answers the existing subscription, which the GET
-     * after it reads (its values may be an earlier attempt's or run's; the POST's answer is
-     * only a link). So the lookup first is only for a retried attempt, whose predecessor
-     * may have reserved one the ranking of ownSubscription must choose among.
+     * Reuse the cluster's subscription if AMS has one, else reserve one. The lookup runs
+     * before every POST, not only on a retried attempt: a new activity after failed
+     * attempts, re-registration, adoption and re-reserving start at attempt 1 too, and
+     * the AMS wire reference does not promise a POST idempotent per cluster_id.
      */
     async ensureSubscription(input: {
       clusterId: string;
@@ -66,13 +65,11 @@ export function createSubscriptionActivities(ams: AmsClient) {
       accountUsername: string;
     }): Promise<SubscriptionSnapshot & { reused: boolean }> {
       const attempt = currentAttempt();
-      if (attempt.number > 1) {
-        const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
-        const existing = ownSubscription(found, input.clusterId, input.accountUsername);
-        if (existing) {
-          log.info('reusing existing AMS subscription', { clusterId: input.clusterId, subscriptionId: existing.id });
-          return { ...snapshot(existing, attempt), reused: true };
-        }
+      const found = await guarded(attempt, 'lookup', () => ams.findSubscriptionsByClusterId(input.clusterId, attempt.call()));
+      const existing = ownSubscription(found, input.clusterId, input.accountUsername);
+      if (existing) {
+        log.info('reusing existing AMS subscription', { clusterId: input.clusterId, subscriptionId: existing.id });
+        return { ...snapshot(existing, attempt), reused: true };
       }
       // Only this call's 4xx is a refusal of the registration (see ams-failure.ts).
       const { subscriptionId } = await guarded(attempt, 'create', () => ams.createClusterAuthorization(input, attempt.call()));
@@ -83,8 +80,9 @@ export function createSubscriptionActivities(ams: AmsClient) {
       } catch (error) {
         log.warn('could not read the new subscription back; answering what was reserved', { subscriptionId, error: String(error) });
       }
-      // AMS reserved it: answer its id even if the read failed (or lags), never a failure that looks like a refusal.
-      const values = created ? snapshot(created).values : { display_name: input.displayName, status: 'Reserved' };
+      // AMS reserved it: answer its id even if the read failed (or lags), never a failure that
+      // looks like a refusal. Without the read, no values: a guessed status would pass for AMS's.
+      const values = created ? snapshot(created).values : {};
       return { id: subscriptionId, values, attempt: attempt.number, reused: false };
     },
 

@@ -1,7 +1,7 @@
 // What AMS sees per lifecycle (issue 13: the design's minimum is one POST, one PATCH per
-// change, one DELETE when Reserved). The lookup before the POST is only for a retried
-// attempt: AMS's POST is idempotent per (cluster_id, account), and a first attempt has no
-// predecessor whose subscription the lookup would have to choose.
+// change, one DELETE when Reserved) plus the lookup before every POST: the AMS wire
+// reference does not promise a POST idempotent per cluster_id, and a new activity or run
+// starts at attempt 1 after earlier ones may have reserved.
 import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import type { RequestLogEntry } from '../emulator/index.js';
@@ -23,21 +23,21 @@ const calls = async (clusterId: string) =>
   });
 
 describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], registrationWaitSeconds: 10 }, use, () => {
-  it('a registration costs the POST and one read of its answer, no lookup', async () => {
+  it('a registration costs the lookup, the POST and one read of its answer', async () => {
     const clusterId = newClusterId();
     await h.lifecycle.registerCluster({ clusterId, displayName: 'lean', accountUsername: 'alice' });
-    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200']);
+    assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 200', 'get 200']);
   });
 
   it('a retried attempt looks up first (its predecessor may have reserved), then reserves', async () => {
     const clusterId = newClusterId();
     await h.admin.addFault({ kind: 'error', route: CREATE, method: 'POST', status: 503, count: 1 });
     const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'retried', accountUsername: 'alice' });
-    assert.deepEqual(await calls(clusterId), ['POST 503', 'lookup 200', 'POST 200', 'get 200']);
+    assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 503', 'lookup 200', 'POST 200', 'get 200']);
     assert.equal((await h.admin.state()).subscriptions.filter((s) => s.cluster_id === clusterId)[0]?.id, subscriptionId);
   });
 
-  it('an install and deletion: POST, a read, three PATCHes, nothing for the delete of an Active one', async () => {
+  it('an install and deletion: lookup, POST, a read, three PATCHes, nothing for the delete of an Active one', async () => {
     const clusterId = newClusterId();
     const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'full', accountUsername: 'alice' });
     await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId());
@@ -51,7 +51,7 @@ describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], regis
     // Rules 2 (Active only ever replaces Reserved) need no read before Active: AMS's last
     // answer said Reserved and no status write of the run may still land. AMS answered Active,
     // which it never turns back to Reserved, so the delete needs no read either.
-    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200', 'PATCH 200', 'PATCH 200', 'PATCH 200']);
+    assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 200', 'get 200', 'PATCH 200', 'PATCH 200', 'PATCH 200']);
     assert.equal(done.deletion?.outcome, 'left-untouched');
     assert.equal(await statusOf(), 'Active');
   });
@@ -60,11 +60,27 @@ describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], regis
     const clusterId = newClusterId();
     const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'careful', accountUsername: 'alice' });
     await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId());
-    await eventually(() => calls(clusterId), (c) => c.length === 3, { what: 'the id PATCHed' });
+    await eventually(() => calls(clusterId), (c) => c.length === 4, { what: 'the id PATCHed' });
     await h.admin.addFault({ kind: 'error', route: `/api/accounts_mgmt/v1/subscriptions/${subscriptionId}`, method: 'PATCH', status: 503, count: 1 });
     await h.lifecycle.markInstalled(clusterId);
-    const seen = await eventually(() => calls(clusterId), (c) => c.at(-1) === 'PATCH 200' && c.length > 4, { what: 'Active applied' });
-    assert.deepEqual(seen.slice(3), ['PATCH 503', 'get 200', 'PATCH 200']);
+    const seen = await eventually(() => calls(clusterId), (c) => c.at(-1) === 'PATCH 200' && c.length > 5, { what: 'Active applied' });
+    assert.deepEqual(seen.slice(4), ['PATCH 503', 'get 200', 'PATCH 200']);
+  });
+
+  it('when the read after the POST fails, nothing is made up: no status, and the name is PATCHed to be sure', async () => {
+    const clusterId = newClusterId();
+    await h.admin.addFault({ kind: 'error', route: '/api/accounts_mgmt/v1/subscriptions/:id', method: 'GET', status: 503, count: 1 });
+    const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'unread', accountUsername: 'alice' });
+    assert.ok(subscriptionId, 'the reserved id is answered anyway');
+    const state = await h.lifecycle.getClusterState(clusterId);
+    assert.equal(state.ams?.status, undefined, 'AMS answered no status, so the run has none');
+    assert.equal(state.applied.status, undefined);
+    await h.lifecycle.setOpenshiftClusterId(clusterId, newClusterId());
+    await h.lifecycle.markInstalled(clusterId);
+    const statusOf = async () => (await h.admin.state()).subscriptions.find((s) => s.id === subscriptionId)?.status;
+    await eventually(statusOf, (status) => status === 'Active', { what: 'Active' });
+    // The name PATCH's answer is the first status AMS gave this run; Active follows from it.
+    assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 200', 'get 503', 'PATCH 200', 'PATCH 200', 'PATCH 200']);
   });
 
   it('a Reserved subscription is still read before its guarded DELETE', async () => {
@@ -72,6 +88,6 @@ describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], regis
     await h.lifecycle.registerCluster({ clusterId, displayName: 'short', accountUsername: 'alice' });
     await h.lifecycle.deleteCluster(clusterId, 'user');
     await h.lifecycle.handle(clusterId).result();
-    assert.deepEqual(await calls(clusterId), ['POST 200', 'get 200', 'get 200', 'DELETE 204']);
+    assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 200', 'get 200', 'get 200', 'DELETE 204']);
   });
 });
