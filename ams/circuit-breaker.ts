@@ -1,7 +1,8 @@
 // A guard that gives a dead AMS a bounded trickle instead of every retry of every
 // cluster: after `failureThreshold` transient failures in a row (no answer, a
 // timeout, a 5xx) it opens; while open, calls fail at once without a request, except
-// one probe per `probeIntervalMs`; any answer from AMS that is not a 5xx closes it.
+// one probe per `probeIntervalMs` (a probe that got no answer, e.g. no token, waits
+// out the interval too); any answer from AMS that is not a 5xx closes it.
 // Per client, so per worker process; the workflow's durable retry is unchanged, since
 // a call refused here fails exactly like the network error it stands for.
 
@@ -66,6 +67,9 @@ export class AmsCircuitBreaker {
     this.#probing = true;
     return (outcome) => {
       this.#probing = false;
+      // A probe that got no answer (no token, cancelled) says nothing about AMS, but must
+      // still use up the interval: else with a dead token endpoint every call is a probe.
+      if (outcome.kind === 'unsent' && this.#openedAt !== undefined) this.#openedAt = this.#now();
       this.#record(outcome);
     };
   }

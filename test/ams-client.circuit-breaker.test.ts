@@ -83,6 +83,24 @@ describe('circuit breaker', () => {
     assert.equal(await reaching(), 10, 'the probe succeeded: closed, every call goes out again');
   });
 
+  it('a probe that gets no token waits out the interval too: a dead token endpoint is not asked per call', async () => {
+    await fixture.admin.addFault({ kind: 'outage', route: '/api/*' });
+    const client = guarded();
+    await callsAgainstDeadAms(client, 3);
+    // The cached token expires, and the token endpoint is dead too.
+    clock += 24 * 3600_000;
+    await fixture.admin.addFault({ kind: 'outage', route: new URL(fixture.emulator.tokenUrl).pathname });
+    const tokensBefore = await fixture.tokenRequests();
+    const errors = await callsAgainstDeadAms(client, 10);
+    assert.ok(!(errors[0] instanceof AmsCircuitOpenError), `the first call is the probe: ${String(errors[0])}`);
+    assert.ok(errors.slice(1).every((e) => e instanceof AmsCircuitOpenError), 'the rest wait for the next probe');
+    const probeTokenRequests = (await fixture.tokenRequests()) - tokensBefore;
+    assert.ok(probeTokenRequests >= 1, 'the probe asked for a token');
+    clock += INTERVAL_MS;
+    await callsAgainstDeadAms(client, 5);
+    assert.equal((await fixture.tokenRequests()) - tokensBefore, 2 * probeTokenRequests, 'one more probe after the interval, no more');
+  });
+
   it('connection refused counts; an OCM 4xx answer is AMS alive and resets the count', async () => {
     await fixture.admin.addFault({ kind: 'reset', route: SUBSCRIPTIONS, method: 'GET', count: 2 });
     const envelope = JSON.stringify({ kind: 'Error', id: '11', code: 'ACCT-MGMT-11', reason: 'bad search' });
