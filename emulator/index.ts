@@ -53,7 +53,7 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
-  const persistence = resolved.dataFile ? await SqlitePersistence.open(resolved.dataFile) : undefined;
+  const persistence = resolved.dataFile ? await SqlitePersistence.open(resolved.dataFile, { flushIntervalMs: resolved.flushIntervalMs }) : undefined;
   const clock = new EmulatorClock();
   const directory = new Directory(resolved.serviceAccounts, resolved.users);
   const store = new Store({

@@ -3,7 +3,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { prettyWhenTerminal } from '../worker/pretty-log.js';
 import { startEmulator, type RunningEmulator } from './index.js';
@@ -12,13 +12,17 @@ export interface EmulatorCommandOptions {
   port?: number;
   host?: string;
   data?: string;
+  /** Milliseconds changes may wait before the data file is written (write-behind). */
+  flushInterval?: number;
   tokenTtl?: number;
   staleAfter?: number;
   archiveAfter?: number;
   /** pino level for the per-request log on stderr; `silent` turns it off. Default info. */
   logLevel?: string;
-  /** Close on SIGINT/SIGTERM. Default true. */
+  /** Close on SIGINT/SIGTERM/SIGHUP. Default true. */
   handleSignals?: boolean;
+  /** Close (flushing the data file) when stdin ends: a parent holding the pipe died, even by SIGKILL. */
+  exitOnStdinClose?: boolean;
 }
 
 export const DEFAULT_EMULATOR_PORT = 8000;
@@ -52,6 +56,7 @@ export async function runEmulatorCommand(
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? DEFAULT_EMULATOR_PORT,
     ...(opts.data ? { dataFile: opts.data } : {}),
+    ...(opts.flushInterval !== undefined ? { flushIntervalMs: opts.flushInterval } : {}),
     ...(opts.tokenTtl !== undefined ? { tokenTtlSeconds: opts.tokenTtl } : {}),
     ...(opts.staleAfter !== undefined ? { staleAfterSeconds: opts.staleAfter } : {}),
     ...(opts.archiveAfter !== undefined ? { archiveAfterSeconds: opts.archiveAfter } : {}),
@@ -63,10 +68,21 @@ export async function runEmulatorCommand(
       print(`Received ${signal}, shutting down`);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
       void emu.close();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
+  }
+  if (opts.exitOnStdinClose) {
+    process.stdin.once('end', () => {
+      // The parent held our stdout and stderr too: writing there now fails (EPIPE), and an
+      // unhandled stream error would end the process before the flush.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+      void emu.close();
+    });
+    process.stdin.resume();
   }
   return emu;
 }
@@ -86,10 +102,16 @@ export function emulatorCommand(name = 'emulator'): Command {
     .option('-p, --port <port>', 'port to listen on (0 = random)', integer('port', 0), DEFAULT_EMULATOR_PORT)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('-d, --data <file>', 'SQLite file to keep state in (default: in memory)')
+    .addOption(
+      new Option('--flush-interval <ms>', 'with --data: how long changes may wait before the file is written (default 1000)')
+        .env('AMS_EMULATOR_FLUSH_INTERVAL_MS')
+        .argParser(integer('flush interval', 1)),
+    )
     .option('--token-ttl <seconds>', 'access token lifetime', integer('token TTL', 0))
     .option('--stale-after <seconds>', 'Active without telemetry turns Stale after this long', integer('stale-after', 1))
     .option('--archive-after <seconds>', 'Stale turns Archived after this long', integer('archive-after', 1))
     .option('--log-level <level>', 'request log level on stderr (silent to disable)', 'info')
+    .option('--exit-on-stdin-close', 'shut down (flushing --data) when stdin ends, e.g. when the parent process dies')
     .action(async (opts: EmulatorCommandOptions) => {
       await runEmulatorCommand(opts);
     });

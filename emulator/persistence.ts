@@ -1,6 +1,6 @@
 // SQLite persistence through sql.js (WASM): the whole database lives in memory and
 // is written to the data file (atomically), loaded on start. Writes are write-behind:
-// a mutation only marks the database dirty; one export per interval goes to the file
+// a mutation only marks the database dirty; one export per interval (flushIntervalMs) goes to the file
 // off the request path (exporting the whole file per request made the emulator slower
 // than AMS). close() flushes, so a clean stop loses nothing acknowledged.
 
@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import type { StoredSubscription } from './lifecycle.js';
 import type { Label } from './wire.js';
+import { DEFAULT_FLUSH_INTERVAL_MS } from './options.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, cluster_id TEXT, status_since TEXT NOT NULL, data TEXT NOT NULL);
@@ -29,8 +30,9 @@ export type Change =
   | { type: 'meta'; key: string; value: unknown }
   | { type: 'clear' };
 
-/** How long changes may wait in memory before the file is written. */
-export const DEFAULT_FLUSH_INTERVAL_MS = 100;
+
+// Per write, not per process: two emulators in one process may share a data file's folder.
+let tmpFiles = 0;
 
 export class SqlitePersistence {
   readonly #db: Database;
@@ -141,7 +143,7 @@ export class SqlitePersistence {
 
   async #write(bytes: Uint8Array): Promise<void> {
     mkdirSync(dirname(this.#file), { recursive: true });
-    const tmp = `${this.#file}.tmp-${process.pid}`;
+    const tmp = `${this.#file}.tmp-${process.pid}-${++tmpFiles}`;
     await writeFile(tmp, bytes);
     await rename(tmp, this.#file);
     this.#fileWrites++;

@@ -130,7 +130,7 @@ describe('npm start (scripts/dev-stack.ts)', () => {
     assert.equal(sub?.id, subscriptionId);
     assert.equal(sub?.status, 'Reserved');
     assert.ok(existsSync(join(dataDir, 'temporal.sqlite')));
-    // The emulator writes its file behind (within 100 ms).
+    // The emulator writes its file behind (within its flush interval, 1 s by default).
     await eventually(async () => existsSync(join(dataDir, 'ams.sqlite')), Boolean, { what: 'data/ams.sqlite written', timeoutMs: 5_000 });
 
     const children = childrenOf(child.pid!);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACME_ORG_ID, type StateDump } from '../emulator/index.js';
+import { createAmsClient } from '../ams/index.js';
+import { ACME_ORG_ID, startEmulator, type StateDump } from '../emulator/index.js';
 import { SqlitePersistence } from '../emulator/persistence.js';
 import { API, postForm, startTestEmulator, type TestEmulator } from './helpers/emulator-http.js';
 
@@ -85,6 +86,42 @@ describe('emulator persistence (SQLite via sql.js)', () => {
 });
 
 describe('emulator persistence is written behind', () => {
+  it('flushIntervalMs sets how long changes wait (a long one writes nothing until close); a bad one is refused by name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ams-flush-interval-'));
+    try {
+      const file = join(dir, 'ams.sqlite');
+      const emu = await startEmulator({ port: 0, dataFile: file, flushIntervalMs: 60_000 });
+      const ams = createAmsClient({ baseUrl: emu.url, auth: { kind: 'client-credentials', tokenUrl: emu.tokenUrl, ...emu.credentials } });
+      await ams.createClusterAuthorization({ clusterId: '00000000-0000-4000-8000-0000000f1a5e', displayName: 'waits', accountUsername: 'alice' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.equal(existsSync(file), false, 'not written within the old 100 ms nor the 1 s default');
+      await emu.close();
+      const reopened = await SqlitePersistence.open(file);
+      try {
+        assert.equal(reopened.load().subscriptions.length, 1, 'close() wrote it');
+      } finally {
+        await reopened.close();
+      }
+      await assert.rejects(startEmulator({ flushIntervalMs: 0 }), /EmulatorOptions\.flushIntervalMs: must be a whole number of milliseconds >= 1, got 0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two persistences in one process writing one file never share a temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ams-two-writers-'));
+    try {
+      const file = join(dir, 'ams.sqlite');
+      const [a, b] = await Promise.all([SqlitePersistence.open(file), SqlitePersistence.open(file)]);
+      a.apply([{ type: 'meta', key: 'a', value: 1 }]);
+      b.apply([{ type: 'meta', key: 'b', value: 2 }]);
+      await Promise.all([a.close(), b.close()]);
+      assert.equal(a.fileWrites + b.fileWrites, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('many changes make few file writes, and a clean close keeps every one of them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ams-writebehind-'));
     try {
