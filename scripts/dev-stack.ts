@@ -52,6 +52,8 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// A closed terminal stops the stack like Ctrl-C (the emulator, in its own group, gets no SIGHUP).
+process.on('SIGHUP', onSignal);
 
 try {
   const info = await stack.start();

@@ -28,12 +28,21 @@ export async function startEmulatorProcess(
   opts: { port: number; dataFile: string },
   options: { signal: AbortSignal; log: (line: string) => void },
 ): Promise<EmulatorProcess> {
-  const args = ['--import', 'tsx', join(REPO_ROOT, 'emulator/main.ts'), '--host', '127.0.0.1', '--port', String(opts.port), '--data', opts.dataFile, '--log-level', 'warn'];
+  const args = ['--import', 'tsx', join(REPO_ROOT, 'emulator/main.ts'), '--host', '127.0.0.1', '--port', String(opts.port), '--data', opts.dataFile, '--log-level', 'warn', '--exit-on-stdin-close'];
   // Its own process group: a Ctrl-C on the terminal reaches the stack alone, which stops the
-  // worker before the emulator it still calls.
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // worker before the emulator it still calls. Its stdin is a pipe only this process holds:
+  // when the stack dies in any way (SIGKILL included) the pipe closes and the emulator
+  // flushes its file and exits instead of staying on the port.
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  let partial = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    for (const line of text.split('\n').filter(Boolean)) options.log(`[emulator] ${line}`);
+    // Chunks are not lines: keep the unfinished tail for the next chunk.
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) options.log(`[emulator] ${line}`);
+  });
+  child.stderr.once('end', () => {
+    if (partial) options.log(`[emulator] ${partial}`);
   });
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolveExit) => {
@@ -46,9 +55,10 @@ export async function startEmulatorProcess(
       resolveExit(null);
     });
   });
-  // Last resort if the dev stack itself dies without stopping it.
+  // Last resort if the dev stack exits without stopping it (fail(), a second Ctrl-C):
+  // SIGTERM, not SIGKILL, so the emulator still flushes its acknowledged writes.
   const killOnExit = () => {
-    if (exitCode === undefined && child.pid) process.kill(child.pid, 'SIGKILL');
+    if (exitCode === undefined && child.pid) process.kill(child.pid, 'SIGTERM');
   };
   process.once('exit', killOnExit);
 
