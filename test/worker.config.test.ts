@@ -36,11 +36,13 @@ describe('worker configuration', () => {
     }
   });
 
-  it('bounds the workflow cache: WORKER_MAX_CACHED_WORKFLOWS, default 2000, a whole number up to 100000', () => {
+  it('bounds the workflow cache: WORKER_MAX_CACHED_WORKFLOWS, default 2000, a whole number from 2 (the SDK raises 1 to 2) up to 100000', () => {
     assert.equal(loadWorkerConfig(base).maxCachedWorkflows, 2000);
     assert.equal(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '150' }).maxCachedWorkflows, 150);
+    assert.equal(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '2' }).maxCachedWorkflows, 2);
     for (const [value, rule] of [
       ['0', 'must be a positive whole number'],
+      ['1', 'must be at least 2 (the SDK raises a smaller cache to 2)'],
       ['1.5', 'must be a positive whole number'],
       ['100001', 'must be at most 100000'],
     ]) {

@@ -13,7 +13,7 @@ export const AMS_TIMEOUT_MAX_MS = 12_000;
 export const MAX_RETRY_AFTER_CAP_SECONDS = RETRY_AFTER_LIMIT_SECONDS;
 /** More activity slots than one process can use is a typo, not a setting. */
 export const MAX_CONCURRENT_ACTIVITIES = 10_000;
-/** More cached runs than this would not fit a worker's memory (about 1 MB RSS each: BENCHMARKS.md). */
+/** More cached runs than this would not fit a worker's memory (each costs memory: scripts/bench measures it). */
 export const MAX_CACHED_WORKFLOWS = 100_000;
 /** A task-queue rate above this is no limit at all; more likely a typo. */
 export const MAX_AMS_ACTIVITIES_PER_SECOND = 10_000;
@@ -54,13 +54,13 @@ export const CONFIG_VARIABLES = {
     // a recovery storm (thousands of clusters retrying as AMS comes back) at a rate AMS can take
     // (the storm measured in issue 13 peaked at 188 requests/s without a limit).
     default: '50',
-    doc: `AMS activities (one to three AMS requests each, retries included) Temporal starts per second across all workers of the task queue (the server enforces it; decimals allowed, at most ${MAX_AMS_ACTIVITIES_PER_SECOND})`,
+    doc: `Activities Temporal starts per second across all workers of the task queue: every activity on it, the AMS calls (one to three AMS requests each, retries included) and the sweeper's (the server enforces it; decimals allowed, at most ${MAX_AMS_ACTIVITIES_PER_SECOND})`,
   },
   WORKER_MAX_CACHED_WORKFLOWS: {
     // Bounded and stated rather than the SDK's default, which grows with the heap limit; a run
     // the cache dropped is replayed from its history when it next has work (a few ms).
     default: '2000',
-    doc: `Workflow runs one worker keeps in memory (about 1 MB each); more open runs are fine, they are replayed when they next have work (at most ${MAX_CACHED_WORKFLOWS})`,
+    doc: `Workflow runs one worker keeps in memory (2 to ${MAX_CACHED_WORKFLOWS}: the SDK raises a smaller cache to 2; each cached run costs memory, measured by scripts/bench, see its README); more open runs are fine, they are replayed when they next have work`,
   },
   WORKER_MAX_CONCURRENT_ACTIVITIES: { default: '50', doc: `Activities one worker runs at once (at most ${MAX_CONCURRENT_ACTIVITIES})` },
   WORKFLOW_BUNDLE_PATH: { default: '', doc: 'Pre-bundled workflow code (npm run build writes dist/workflow-bundle.js)' },
@@ -135,6 +135,8 @@ const rate = (max: number) =>
     .refine((v) => Number(v) > 0, 'must be a positive number')
     .refine((v) => Number(v) <= max, `must be at most ${max}`);
 const atMost = (max: number) => positiveInt.refine((v) => Number(v) <= max, `must be at most ${max}`);
+// The SDK silently raises a cache of 1 to 2 (and 0 would turn the cache off): say so instead.
+const cacheSize = (max: number) => positiveInt.refine((v) => Number(v) >= 2, 'must be at least 2 (the SDK raises a smaller cache to 2)').refine((v) => Number(v) <= max, `must be at most ${max}`);
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' });
 const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'must be a pino level' });
 
@@ -281,7 +283,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...(deployment ? { deployment } : {}),
     ams,
     maxConcurrentActivities: Number(read(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', atMost(MAX_CONCURRENT_ACTIVITIES))),
-    maxCachedWorkflows: Number(read(env, 'WORKER_MAX_CACHED_WORKFLOWS', atMost(MAX_CACHED_WORKFLOWS))),
+    maxCachedWorkflows: Number(read(env, 'WORKER_MAX_CACHED_WORKFLOWS', cacheSize(MAX_CACHED_WORKFLOWS))),
     amsMaxActivitiesPerSecond: Number(read(env, 'AMS_MAX_ACTIVITIES_PER_SECOND', rate(MAX_AMS_ACTIVITIES_PER_SECOND))),
     workflowBundlePath: bundle ? (readFile('WORKFLOW_BUNDLE_PATH', bundle), bundle) : undefined,
     logLevel: read(env, 'LOG_LEVEL', level),
