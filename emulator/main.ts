@@ -63,13 +63,19 @@ export async function runEmulatorCommand(
     logger: level === 'silent' ? false : pino({ level, base: undefined }, (await prettyWhenTerminal(process.stderr)) ?? pino.destination(2)),
   });
   print(describe(emu, opts.data));
+  // One close for every way down (a signal, stdin's end); stdin is let go so the process can end.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    if (opts.exitOnStdinClose) process.stdin.destroy();
+    return (closing ??= emu.close());
+  };
   if (opts.handleSignals ?? true) {
     const stop = (signal: NodeJS.Signals) => {
       print(`Received ${signal}, shutting down`);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.off('SIGHUP', stop);
-      void emu.close();
+      void close();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -80,7 +86,7 @@ export async function runEmulatorCommand(
       // The parent held our stdout and stderr too: writing there now fails (EPIPE), and an
       // unhandled stream error would end the process before the flush.
       for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-      void emu.close();
+      void close();
     });
     process.stdin.resume();
   }

@@ -11,6 +11,7 @@ import { after, it } from 'node:test';
 import { createAmsClient } from '../ams/index.js';
 import { EmulatorAdmin } from '../emulator/admin-client.js';
 import { startEmulator } from '../emulator/index.js';
+import { startEmulatorProcess } from '../scripts/dev/emulator-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emu-parent-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,5 +49,20 @@ it('SIGKILL of the stack: the emulator child flushes its acknowledged writes and
     }
   } finally {
     if (alive(child.pid)) process.kill(child.pid, 'SIGKILL');
+  }
+});
+
+it("the stack's stop: SIGTERM ends the emulator by itself (exit 0, not the SIGKILL fallback) with its writes", async () => {
+  const dataFile = join(dir, 'stopped.sqlite');
+  const emu = await startEmulatorProcess({ port: 0, dataFile }, { signal: new AbortController().signal, log: () => undefined });
+  const ams = createAmsClient({ baseUrl: emu.url, auth: { kind: 'client-credentials', tokenUrl: emu.tokenUrl, ...emu.credentials } });
+  const { subscriptionId } = await ams.createClusterAuthorization({ clusterId: '00000000-0000-4000-8000-00000000570e', displayName: 'stopped', accountUsername: 'alice' });
+  await emu.stop();
+  assert.equal(await emu.exited, 0, 'it exited on its own after the SIGTERM');
+  const reopened = await startEmulator({ port: 0, dataFile });
+  try {
+    assert.ok((await new EmulatorAdmin(reopened.url).state()).subscriptions.some((s) => s.id === subscriptionId));
+  } finally {
+    await reopened.close();
   }
 });
