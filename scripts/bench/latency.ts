@@ -4,6 +4,7 @@
 // concurrency (from its call to its arrival). Their ratio is the price of durability.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestLogEntry } from '../../emulator/admin-client.js';
+import { FIELD_PACE_SECONDS } from '../../workflows/backoff.js';
 import { arrivalMs, newClusterIds, registerClusters, terminateRuns, waitFor } from './clusters.js';
 import type { BenchSizes } from './sizes.js';
 import { metric, ratio, type Measurement, type Metric } from './measurement.js';
@@ -74,6 +75,10 @@ async function levels(stack: BenchStack, sizes: BenchSizes, subs: [string, strin
     const calls: number[] = [];
     const direct: number[] = [];
     for (let r = 0; r < rounds; r++) {
+      // A quiet period first, as between an installer's changes: a rename within the field
+      // pace of the cluster's last PATCH would wait for it (workflows/backoff.ts). The pace
+      // counts from the run's record of the PATCH, a little after its arrival: 1 s spare.
+      await sleep((FIELD_PACE_SECONDS + 1) * 1000);
       const { latency: l, call } = await durableRound(stack, subs.slice(0, c), r, sizes.settleTimeoutMs);
       durable.push(...l);
       calls.push(...call);
