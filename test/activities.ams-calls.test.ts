@@ -29,7 +29,7 @@ describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], regis
     assert.deepEqual(await calls(clusterId), ['lookup 200', 'POST 200', 'get 200']);
   });
 
-  it('a retried attempt looks up first (its predecessor may have reserved), then reserves', async () => {
+  it('a retried attempt looks up again (its predecessor may have reserved), then reserves', async () => {
     const clusterId = newClusterId();
     await h.admin.addFault({ kind: 'error', route: CREATE, method: 'POST', status: 503, count: 1 });
     const { subscriptionId } = await h.lifecycle.registerCluster({ clusterId, displayName: 'retried', accountUsername: 'alice' });
