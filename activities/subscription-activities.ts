@@ -131,19 +131,16 @@ export function createSubscriptionActivities(ams: AmsClient) {
      * PATCH one field; returns the subscription as AMS now has it. With `onlyFromReserved`
      * (rules 2, status only) Active is set only on a Reserved subscription: one that is
      * Active or later already (an earlier attempt landed, then AMS aged it) is AMS's now.
-     * `knownReserved`: the run's last AMS answer said Reserved and none of its status writes
-     * may still land, so a first attempt needs no read (a retried one may follow its own).
      */
     async patchSubscriptionField(input: {
       subscriptionId: string;
       field: SubscriptionField;
       value: string;
       onlyFromReserved?: boolean;
-      knownReserved?: boolean;
     }): Promise<SubscriptionSnapshot> {
       const attempt = currentAttempt();
       const patch = patchFor(input.field, input.value);
-      if (input.onlyFromReserved && input.field === 'status' && !(input.knownReserved && attempt.number === 1)) {
+      if (input.onlyFromReserved && input.field === 'status') {
         const current = await read(attempt, input.subscriptionId);
         if (!current) throw attempt.failure(new Error(`subscription ${input.subscriptionId} is gone (404 ${OCM_NOT_FOUND_CODE})`), 'patch', 'not-found');
         if (current.status !== 'Reserved') return snapshot(current, attempt);

@@ -48,8 +48,6 @@ const HARDENED_RULES_PATCH = 'hardened-rules';
 const AFTER_INSTALL_PATCH = 'after-install';
 /** Runs with it skip the guarded delete's read when AMS already answered a status past Reserved. */
 const KNOWN_PAST_RESERVED_PATCH = 'delete-known-past-reserved';
-/** Runs with it tell the Active PATCH when AMS's last answer already proves Reserved (no read first). */
-const KNOWN_RESERVED_PATCH = 'active-known-reserved';
 /** Runs with it hold a further change of a field until FIELD_PACE_SECONDS after its last PATCH. */
 const FIELD_PACE_PATCH = 'field-pace';
 
@@ -133,7 +131,9 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
    */
   function leftUntouchedWithoutRead(): boolean {
     const seen = state.ams?.status;
-    if (!S.hardened(state) || seen === undefined || seen === 'Reserved' || !wf.patched(KNOWN_PAST_RESERVED_PATCH)) return false;
+    // A subscription AMS confirmed gone is 'already-gone', not left untouched: the guarded delete says so.
+    if (!S.hardened(state) || seen === undefined || seen === 'Reserved' || state.subscriptionGone) return false;
+    if (!wf.patched(KNOWN_PAST_RESERVED_PATCH)) return false;
     S.recordLeftUntouched(state, seen);
     S.settleDeletion(state, 'left-untouched', now());
     return true;
@@ -162,18 +162,10 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
       case 'patch': {
         // Rules 2: Active only ever replaces Reserved; AMS owns every status after it.
         const onlyFromReserved = S.hardened(state) && work.field === 'status';
-        // AMS's last answer said Reserved (which AMS never changes) and none of our status writes
-        // may still land: the activity's read before Active would only repeat that answer.
-        const knownReserved =
-          onlyFromReserved && state.ams?.status === 'Reserved' && !state.inFlight?.writes.some((w) => w.field === 'status') && wf.patched(KNOWN_RESERVED_PATCH);
+        // Always read before Active: AMS's last 'Reserved' may be days old, and a person or
+        // another tool may have archived the subscription since (the run would un-archive it).
         const sub = await ams.patchSubscriptionField.executeWithOptions({ summary }, [
-          {
-            subscriptionId: state.subscriptionId!,
-            field: work.field,
-            value: work.value,
-            ...(onlyFromReserved ? { onlyFromReserved } : {}),
-            ...(knownReserved ? { knownReserved } : {}),
-          },
+          { subscriptionId: state.subscriptionId!, field: work.field, value: work.value, ...(onlyFromReserved ? { onlyFromReserved } : {}) },
         ]);
         S.recordPatched(state, work.field, work.value, sub.values);
         paceEnds[work.field] = later(FIELD_PACE_SECONDS);
