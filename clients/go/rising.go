@@ -2,7 +2,6 @@ package amslifecycle
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/message"
@@ -53,23 +52,10 @@ func (k *notRising) LocalizedString(p *message.Printer) string {
 }
 
 func risingVocabulary() *jsonschema.Vocabulary {
-	url := "contract:///vocabulary/" + risingKeyword
-	meta, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"properties":{"` + risingKeyword + `":{"type":"boolean"}}}`))
-	if err != nil {
-		panic(err)
-	}
-	compiler := jsonschema.NewCompiler()
-	if err := compiler.AddResource(url, meta); err != nil {
-		panic(err)
-	}
-	schema, err := compiler.Compile(url)
-	if err != nil {
-		panic(err)
-	}
-	return &jsonschema.Vocabulary{URL: url, Schema: schema, Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
+	return extensionVocabulary(risingKeyword, `{"type":"boolean"}`, func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
 		if rising, _ := obj[risingKeyword].(bool); rising {
 			return risingItems{}, nil
 		}
 		return nil, nil
-	}}
+	})
 }

@@ -26,11 +26,8 @@ func (c *Client) signal(ctx context.Context, operation, clusterID, signal string
 			return err
 		}
 		send := func() error { return c.send(ctx, workflowID, signal, payload) }
-		if err := send(); !isNotFound(err) {
-			return err
-		}
-		latest, err := latestRun(ctx, c.temporal, workflowID)
-		if err != nil {
+		latest, looked, err := c.sendOrFindLatest(ctx, workflowID, send)
+		if !looked {
 			return err
 		}
 		switch latest.kind {
@@ -51,6 +48,16 @@ func (c *Client) signal(ctx context.Context, operation, clusterID, signal string
 			return &ClusterNotRunningError{ClusterID: id, Ended: latest.status}
 		}
 	})
+}
+
+// sendOrFindLatest sends; when Temporal finds no running run it looks up the workflow
+// id's latest run (looked), for the caller to tell why. Otherwise err is the send's.
+func (c *Client) sendOrFindLatest(ctx context.Context, workflowID string, send func() error) (run latest, looked bool, err error) {
+	if err := send(); !isNotFound(err) {
+		return latest{}, false, err
+	}
+	run, err = latestRun(ctx, c.temporal, workflowID)
+	return run, err == nil, err
 }
 
 // send signals the latest run; a nil payload sends no argument at all, as the
@@ -91,11 +98,8 @@ func (c *Client) DeleteCluster(ctx context.Context, clusterID string, by Deleted
 			return err
 		}
 		send := func() error { return c.send(ctx, workflowID, signalDeleted, payload) }
-		if err := send(); !isNotFound(err) {
-			return err
-		}
-		latest, err := latestRun(ctx, c.temporal, workflowID)
-		if err != nil {
+		latest, looked, err := c.sendOrFindLatest(ctx, workflowID, send)
+		if !looked {
 			return err
 		}
 		switch latest.kind {

@@ -2,7 +2,6 @@ package amslifecycle
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf16"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -34,20 +33,7 @@ func (k *tooLongUTF16) LocalizedString(p *message.Printer) string {
 }
 
 func utf16Vocabulary() *jsonschema.Vocabulary {
-	url := "contract:///vocabulary/" + utf16Keyword
-	meta, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"properties":{"` + utf16Keyword + `":{"type":"integer","minimum":0}}}`))
-	if err != nil {
-		panic(err)
-	}
-	compiler := jsonschema.NewCompiler()
-	if err := compiler.AddResource(url, meta); err != nil {
-		panic(err)
-	}
-	schema, err := compiler.Compile(url)
-	if err != nil {
-		panic(err)
-	}
-	return &jsonschema.Vocabulary{URL: url, Schema: schema, Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
+	return extensionVocabulary(utf16Keyword, `{"type":"integer","minimum":0}`, func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
 		value, ok := obj[utf16Keyword]
 		if !ok {
 			return nil, nil
@@ -57,5 +43,5 @@ func utf16Vocabulary() *jsonschema.Vocabulary {
 			return nil, fmt.Errorf("%s: %v", utf16Keyword, err)
 		}
 		return maxUTF16{n}, nil
-	}}
+	})
 }

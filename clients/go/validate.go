@@ -235,3 +235,22 @@ func capText(text string) string {
 	}
 	return text
 }
+
+// extensionVocabulary declares one extension keyword of the contract: its own value must
+// match keywordSchema, and compile turns a schema that uses it into a check.
+func extensionVocabulary(keyword, keywordSchema string, compile func(*jsonschema.CompilerContext, map[string]any) (jsonschema.SchemaExt, error)) *jsonschema.Vocabulary {
+	url := "contract:///vocabulary/" + keyword
+	meta, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"properties":{"` + keyword + `":` + keywordSchema + `}}`))
+	if err != nil {
+		panic(err)
+	}
+	compiler := jsonschema.NewCompiler()
+	if err := compiler.AddResource(url, meta); err != nil {
+		panic(err)
+	}
+	schema, err := compiler.Compile(url)
+	if err != nil {
+		panic(err)
+	}
+	return &jsonschema.Vocabulary{URL: url, Schema: schema, Compile: compile}
+}
