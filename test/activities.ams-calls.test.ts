@@ -22,7 +22,7 @@ const calls = async (clusterId: string) =>
     return `${kind} ${e.status}`;
   });
 
-describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping'], registrationWaitSeconds: 10 }, use, () => {
+describeOnServers('AMS calls per lifecycle', { servers: ['time-skipping', 'dev'], registrationWaitSeconds: 10 }, use, () => {
   it('a registration costs the lookup, the POST and one read of its answer', async () => {
     const clusterId = newClusterId();
     await h.lifecycle.registerCluster({ clusterId, displayName: 'lean', accountUsername: 'alice' });

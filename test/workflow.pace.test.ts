@@ -46,7 +46,7 @@ it('pace: the details say that a rename waits for its pace', () => {
   assert.doesNotMatch(renderDetails(state), /waits until/, 'a run without the pace shows none');
 });
 
-describeOnServers('field pace', { servers: ['time-skipping'] }, use, () => {
+describeOnServers('field pace', { servers: ['time-skipping', 'dev'] }, use, () => {
   it('a lone rename is PATCHed without waiting for any timer', async () => {
     const clusterId = newClusterId();
     const { subscriptionId } = await register(clusterId);
