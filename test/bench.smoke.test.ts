@@ -13,6 +13,8 @@ import { aggregate, type BenchResult } from '../scripts/bench/report.js';
 import { QUICK_SIZES } from '../scripts/bench/sizes.js';
 import { median, percentile } from '../scripts/bench/stats.js';
 import { watchThreads } from '../scripts/bench/thread-heap.js';
+import { rate } from '../scripts/bench/throughput.js';
+import { CONFIG_VARIABLES } from '../worker/config.js';
 import { CHROMIUM_PATH } from './helpers/webui-browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,14 +22,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXPECTED: Record<string, string[]> = {
   'ams-calls': ['installed.writes', 'installed.minimum', 'installed.lookups', 'reserved.writes', 'burst.patches', 'burst.slow.patches'],
   latency: ['durable.p50@1', 'durable.p99@1', 'direct.p50@1', 'price.p50@1'],
-  throughput: ['lifecycles@2', 'trivial@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities'],
+  throughput: ['lifecycles@2', 'trivial@2', 'failed@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities', 'work.upserts', 'work.markers', 'work.signals'],
   memory: ['rss@0', 'workflowHeap@0', 'cacheSize', 'workflowThreads', 'perRun.rss', 'perRun.workflowHeap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
   recovery: ['applied.seconds', 'dead.requests', 'peak.rps'],
 };
 
-function runQuick(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', '--quick', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -57,6 +59,17 @@ describe('bench numbers', () => {
     const run = (v: number) => [{ key: 'k', label: 'K', unit: 'ms', value: v }];
     const [k] = aggregate(m, [run(3), run(Number.NaN), run(1)]).metrics;
     assert.deepEqual(k, { key: 'k', label: 'K', unit: 'ms', median: 2, runs: [3, Number.NaN, 1] });
+  });
+
+  it('a failed unit of throughput work is counted with its first error, not fatal, and not in the rate', async () => {
+    const r = await rate(['a', 'b', 'c', 'd'], 2, async (id) => {
+      if (id === 'b' || id === 'd') throw new Error(`deadline passed for ${id}\nstack`);
+    });
+    assert.equal(r.failed, 2);
+    assert.equal(r.firstError, 'deadline passed for b');
+    assert.ok(r.perSecond > 0 && Number.isFinite(r.perSecond));
+    const none = await rate(['a'], 1, async () => undefined);
+    assert.deepEqual([none.failed, none.firstError], [0, undefined]);
   });
 });
 
@@ -97,12 +110,34 @@ parentPort.on('message', (mib) => { for (let i = 0; i < mib * 16; i++) kept.push
   });
 });
 
+describe('bench options', () => {
+  it('--only with an unknown measurement is refused before anything starts, naming the choices', async () => {
+    const { code, stderr } = await runBench(['--only', 'latency,nope']);
+    assert.equal(code, 1);
+    assert.match(stderr, /option '--only <ids>' argument 'latency,nope' is invalid\. unknown measurement nope: choose from ams-calls, latency, throughput, memory, recovery/);
+    assert.doesNotMatch(stderr, /starting Temporal/);
+  });
+
+  it('--only runs just the measurements named', { timeout: 5 * 60_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-only-'));
+    try {
+      const { code, stdout, stderr } = await runBench(['--quick', '--only', 'ams-calls', '--out', out]);
+      assert.equal(code, 0, `bench exited ${code}; its stderr ends:\n${stderr.split('\n').slice(-30).join('\n')}`);
+      const result = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
+      assert.deepEqual(result.measurements.map((m) => m.id), ['ams-calls']);
+      assert.ok(stdout.includes('1. AMS calls') && !stdout.includes('2. Signal'), stdout);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bench --quick (CI smoke)', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('finishes, prints every measurement and writes JSON with numbers for each', { timeout: 10 * 60_000 }, async () => {
-    const { code, stdout, stderr } = await runQuick(out);
+    const { code, stdout, stderr } = await runBench(['--quick', '--out', out]);
     assert.equal(code, 0, `bench exited ${code}; its stderr ends:\n${stderr.split('\n').slice(-30).join('\n')}`);
     const result = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
     assert.equal(result.quick, true);
@@ -122,6 +157,12 @@ describe('bench --quick (CI smoke)', () => {
     assert.ok(memory.get('workflowThreads')! >= 1, 'the workflow threads are measured');
     assert.ok(memory.get('perRun.workflowHeap')! > 0, "cached runs grow the workflow threads' heap");
     assert.deepEqual(result.unplannedExits, []);
+    // The settings behind the figures: the worker's defaults, stated in the JSON and the table.
+    assert.deepEqual(result.worker, {
+      amsMaxActivitiesPerSecond: Number(CONFIG_VARIABLES.AMS_MAX_ACTIVITIES_PER_SECOND.default),
+      maxCachedWorkflows: Number(CONFIG_VARIABLES.WORKER_MAX_CACHED_WORKFLOWS.default),
+    });
+    assert.match(stdout, /AMS_MAX_ACTIVITIES_PER_SECOND=50, WORKER_MAX_CACHED_WORKFLOWS=2000/);
     assert.ok(existsSync(join(out, existsSync(CHROMIUM_PATH) ? 'bench.png' : 'bench.svg')), 'the chart is written');
   });
 });

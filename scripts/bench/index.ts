@@ -27,9 +27,16 @@ const program = new Command('bench')
     if (!/^[1-9]\d*$/.test(v) || Number(v) > 100) throw new InvalidArgumentError('must be a whole number from 1 to 100');
     return Number(v);
   })
+  .option('--only <ids>', `measurements to run, by id, comma-separated (${MEASUREMENTS.map((m) => m.id).join(', ')}); default all`, (v) => {
+    const ids = v.split(',').map((id) => id.trim());
+    const unknown = ids.filter((id) => !MEASUREMENTS.some((m) => m.id === id));
+    if (unknown.length > 0 || ids.length === 0) throw new InvalidArgumentError(`unknown measurement ${unknown.join(', ')}: choose from ${MEASUREMENTS.map((m) => m.id).join(', ')}`);
+    return ids;
+  })
   .option('--out <dir>', 'where bench.json and the chart go', join(REPO_ROOT, 'test-results/bench'))
   .parse();
-const opts = program.opts<{ quick?: boolean; runs?: number; out: string }>();
+const opts = program.opts<{ quick?: boolean; runs?: number; only?: string[]; out: string }>();
+const chosen = MEASUREMENTS.filter((m) => opts.only?.includes(m.id) ?? true);
 const quick = opts.quick === true;
 const runs = opts.runs ?? (quick ? 1 : 3);
 const sizes = quick ? QUICK_SIZES : FULL_SIZES;
@@ -64,10 +71,10 @@ const startedAt = new Date().toISOString();
 let code = 0;
 try {
   stack = await startBenchStack(log, (stop) => (stopStack = stop));
-  const perRun = new Map<string, Metric[][]>(MEASUREMENTS.map((m) => [m.id, []]));
+  const perRun = new Map<string, Metric[][]>(chosen.map((m) => [m.id, []]));
   // Runs outside, measurements inside: a slow spell of the machine touches each measurement once.
   for (let run = 1; run <= runs; run++) {
-    for (const m of MEASUREMENTS) {
+    for (const m of chosen) {
       log(`bench: run ${run}/${runs}: ${m.title}`);
       // Every run of the measurements before is closed: AMS starts empty (faults, log, subscriptions).
       await stack.emulator.admin.reset();
@@ -81,7 +88,8 @@ try {
     runs,
     sizes,
     machine: { cpus: cpus().length, memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version },
-    measurements: MEASUREMENTS.map((m) => aggregate(m, perRun.get(m.id)!)),
+    worker: stack.workerSettings,
+    measurements: chosen.map((m) => aggregate(m, perRun.get(m.id)!)),
     unplannedExits: [...stack.unplannedExits],
   };
   mkdirSync(out, { recursive: true });

@@ -5,6 +5,13 @@ import type { Measurement, Metric } from './measurement.js';
 import { median } from './stats.js';
 import type { BenchSizes } from './sizes.js';
 
+export interface WorkerSettings {
+  /** AMS_MAX_ACTIVITIES_PER_SECOND: the task queue's activity rate limit. */
+  amsMaxActivitiesPerSecond: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS at the start (the memory measurement may restart it smaller). */
+  maxCachedWorkflows: number;
+}
+
 export interface MetricResult {
   key: string;
   label: string;
@@ -26,6 +33,8 @@ export interface BenchResult {
   runs: number;
   sizes: BenchSizes;
   machine: { cpus: number; memoryMiB: number; node: string };
+  /** The real worker's settings that shape the figures (its defaults unless the bench set them). */
+  worker: WorkerSettings;
   measurements: MeasurementResult[];
   /** Processes of the stack that died on their own: the numbers are suspect. */
   unplannedExits: string[];
@@ -54,7 +63,11 @@ export function renderTable(result: BenchResult): string {
   for (const m of result.measurements) {
     m.metrics.forEach((x, i) => table.push([i === 0 ? m.title : '', x.label, formatNumber(x.median), x.unit, x.runs.map(formatNumber).join(' ')]));
   }
-  const lines = [table.toString()];
+  const w = result.worker;
+  const lines = [
+    `worker: AMS_MAX_ACTIVITIES_PER_SECOND=${w.amsMaxActivitiesPerSecond}, WORKER_MAX_CACHED_WORKFLOWS=${w.maxCachedWorkflows}; machine: ${result.machine.cpus} CPUs, ${result.machine.memoryMiB} MiB, Node ${result.machine.node}`,
+    table.toString(),
+  ];
   if (result.unplannedExits.length > 0) lines.push(`WARNING: ${result.unplannedExits.join('; ')}`);
   return lines.join('\n');
 }

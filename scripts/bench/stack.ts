@@ -15,7 +15,9 @@ import { REPO_ROOT } from '../dev/options.js';
 import { waitForPollers } from '../dev/task-queue.js';
 import { writeWorkflowBundle } from '../bundle-workflows.js';
 import { waitFor } from './clusters.js';
+import { CONFIG_VARIABLES } from '../../worker/config.js';
 import type { ProbeStats } from './probe.js';
+import type { WorkerSettings } from './report.js';
 import { TRIVIAL_TASK_QUEUE } from './trivial-workflow.js';
 
 export const BENCH_TASK_QUEUE = 'bench';
@@ -49,6 +51,8 @@ export interface BenchStack {
   worker: BenchWorker;
   /** Stops the current worker and starts a fresh one (a cold cache), sized when `cacheSize` is given. */
   restartWorker(options?: { cacheSize?: number }): Promise<BenchWorker>;
+  /** The worker's settings behind the figures: its defaults, as the bench passes neither variable. */
+  workerSettings: WorkerSettings;
   /** Processes that exited while nobody asked them to (a crashed worker spoils the numbers). */
   unplannedExits: string[];
   stop(): Promise<void>;
@@ -143,6 +147,10 @@ export async function startBenchStack(log: (line: string) => void, onStop: (stop
         await stack.worker.worker.stop();
         stack.worker = await startWorker(options.cacheSize);
         return stack.worker;
+      },
+      workerSettings: {
+        amsMaxActivitiesPerSecond: Number(CONFIG_VARIABLES.AMS_MAX_ACTIVITIES_PER_SECOND.default),
+        maxCachedWorkflows: Number(CONFIG_VARIABLES.WORKER_MAX_CACHED_WORKFLOWS.default),
       },
       unplannedExits: exits.unplanned,
       stop,

@@ -33,6 +33,12 @@ export interface RunWork {
   timers: number;
   /** Workflow tasks that failed or timed out (a cache miss the worker could not serve, a crash). */
   failedTasks: number;
+  /** Search-attribute upserts: the run's own and each patch's TemporalChangeVersion. */
+  upserts: number;
+  /** Markers: one per patch the run took (patched()). */
+  markers: number;
+  /** Signals and accepted updates: the installer's messages. */
+  messages: number;
 }
 
 const count = (events: HistoryEvent[], type: number) => events.filter((e) => e.eventType === type).length;
@@ -45,6 +51,9 @@ export function workOf(history: History): RunWork {
     activities: count(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
     timers: count(events, EventType.EVENT_TYPE_TIMER_STARTED),
     failedTasks: count(events, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) + count(events, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
+    upserts: count(events, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES),
+    markers: count(events, EventType.EVENT_TYPE_MARKER_RECORDED),
+    messages: count(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) + count(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
   };
 }
 
@@ -80,5 +89,6 @@ export async function histories(client: Client, workflowIds: readonly string[], 
 export function medianWork(all: History[]): RunWork {
   const works = all.map(workOf);
   const m = (key: keyof RunWork) => median(works.map((w) => w[key]));
-  return { events: m('events'), workflowTasks: m('workflowTasks'), activities: m('activities'), timers: m('timers'), failedTasks: m('failedTasks') };
+  const keys = Object.keys(workOf({ events: [] })) as (keyof RunWork)[];
+  return Object.fromEntries(keys.map((key) => [key, m(key)])) as unknown as RunWork;
 }
