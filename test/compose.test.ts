@@ -147,6 +147,22 @@ describe('docker-compose.yml', () => {
     assert.ok(compose.secrets.ams_client_secret?.file, 'the secret comes from a file');
   });
 
+  it('passes every worker setting an operator may tune through, each listed in the production example', () => {
+    // Not passed on purpose: compose's own Temporal has no TLS or API key, the AMS secret comes
+    // as a compose secret (never a variable), and the image sets the bundle's path.
+    const notByCompose = new Set([
+      'TEMPORAL_API_KEY', 'TEMPORAL_TLS', 'TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      'AMS_CLIENT_SECRET', 'AMS_TOKEN', 'AMS_TOKEN_FILE', 'WORKFLOW_BUNDLE_PATH',
+    ]);
+    const passed = Object.keys(worker.environment ?? {});
+    const missing = Object.keys(CONFIG_VARIABLES).filter((key) => !notByCompose.has(key) && !passed.includes(key));
+    assert.deepEqual(missing, [], 'worker settings docker-compose.yml does not pass to the worker');
+    const example = readEnvFile('deploy/production.env.example');
+    const tunable = [...COMPOSE_TEXT.matchAll(/^\s+(\w+): \$\{(\w+):[-?]/gm)].filter((m) => m[1] === m[2]).map((m) => m[1]!);
+    for (const key of tunable) assert.ok(key in example, `deploy/production.env.example lists ${key}`);
+    assert.ok(tunable.includes('AMS_MAX_ACTIVITIES_PER_SECOND') && tunable.includes('TEMPORAL_WORKER_BUILD_ID'));
+  });
+
   it('refuses to start without the settings production needs, and both env files provide them', () => {
     const required = [...new Set([...COMPOSE_TEXT.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]!))].sort();
     assert.deepEqual(required, ['AMS_CLIENT_ID', 'AMS_CLIENT_SECRET_HOST_FILE', 'AMS_URL', 'TEMPORAL_DB_PASSWORD']);
