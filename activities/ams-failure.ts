@@ -60,23 +60,27 @@ function isQuotaRefusal(error: AmsApiError): boolean {
 /**
  * The failure an activity throws: the workflow reads `details[0]` as AmsErrorInfo.
  * `category` overrides the classification where the activity knows more (a 404 it checked);
- * `attempt` tells the workflow whether earlier attempts' requests may still land.
+ * `attempt` tells the workflow whether earlier attempts' requests may still land; `unsent`,
+ * that this attempt's write never left the worker (the circuit breaker refused it).
  */
 export function toApplicationFailure(
   error: unknown,
   operation: AmsOperation,
-  options: { category?: AmsErrorCategory; attempt?: number } = {},
+  options: { category?: AmsErrorCategory; attempt?: number; unsent?: boolean } = {},
 ): ApplicationFailure {
   const classified = classifyAmsError(error, operation);
   const info: AmsErrorInfo = {
     ...classified,
     ...(options.category ? { category: options.category } : {}),
     ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
+    ...(options.unsent ? { unsent: true } : {}),
   };
   return ApplicationFailure.create({
     type: AMS_FAILURE_TYPE,
     message: info.message,
-    nonRetryable: NON_RETRYABLE.has(info.category),
+    // Refused by the circuit breaker: quick retries would be refused too (AMS is taken to be
+    // down for its probe interval); the workflow's durable backoff tries again.
+    nonRetryable: NON_RETRYABLE.has(info.category) || info.unsent === true,
     details: [info],
     // Honour Retry-After: the activity's next attempt waits at least that long.
     nextRetryDelay: info.retryAfterSeconds !== undefined ? `${info.retryAfterSeconds}s` : undefined,

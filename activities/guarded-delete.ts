@@ -28,7 +28,7 @@ export async function deleteIfReserved(ams: AmsClient, attempt: Attempt, subscri
   if (!current) return { outcome: 'already-gone' };
   if (current.status !== 'Reserved') return { outcome: 'left-untouched', status: current.status };
   try {
-    await ams.deleteSubscription(subscriptionId, attempt.call());
+    await ams.deleteSubscription(subscriptionId, attempt.call('write'));
   } catch (error) {
     if (isOcmNotFound(error)) return { outcome: 'already-gone' };
     throw attempt.failure(error, 'delete');

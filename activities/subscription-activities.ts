@@ -72,7 +72,7 @@ export function createSubscriptionActivities(ams: AmsClient) {
         return { ...snapshot(existing, attempt), reused: true };
       }
       // Only this call's 4xx is a refusal of the registration (see ams-failure.ts).
-      const { subscriptionId } = await guarded(attempt, 'create', () => ams.createClusterAuthorization(input, attempt.call()));
+      const { subscriptionId } = await guarded(attempt, 'create', () => ams.createClusterAuthorization(input, attempt.call('write')));
       log.info('reserved AMS subscription', { clusterId: input.clusterId, subscriptionId });
       let created: Subscription | undefined;
       try {
@@ -146,7 +146,7 @@ export function createSubscriptionActivities(ams: AmsClient) {
         if (current.status !== 'Reserved') return snapshot(current, attempt);
       }
       try {
-        return snapshot(await ams.patchSubscription(input.subscriptionId, patch, attempt.call()), attempt);
+        return snapshot(await ams.patchSubscription(input.subscriptionId, patch, attempt.call('write')), attempt);
       } catch (error) {
         if (!(error instanceof AmsApiError && error.status === 404)) throw attempt.failure(error, 'patch');
         // One 404 (a proxy's page, a routing blip) must not stop all patching for ever: ask

@@ -3,8 +3,9 @@
 // timeout, a 5xx) it opens; while open, calls fail at once without a request, except
 // one probe per `probeIntervalMs` (a probe that got no answer, e.g. no token, waits
 // out the interval too); any answer from AMS that is not a 5xx closes it.
-// Per client, so per worker process; the workflow's durable retry is unchanged, since
-// a call refused here fails exactly like the network error it stands for.
+// Per client, so per worker process. A refused call fails as a transient network error;
+// the activity marks it unsent when its attempt sent no write (activities/attempt.ts), so
+// the workflow neither retries it at once nor treats it as a write that may still land.
 
 import type { Logger } from 'pino';
 import { AmsNetworkError, type AmsRequestTarget } from './errors.js';
@@ -21,7 +22,7 @@ export const CIRCUIT_BREAKER_DEFAULTS = { failureThreshold: 5, probeIntervalMs: 
 /** What a request the breaker let through turned out to be; `unsent` (cancelled, no token) says nothing about AMS. */
 export type RequestOutcome = { kind: 'answered' } | { kind: 'transient'; message: string } | { kind: 'unsent' };
 
-/** A call refused while AMS is taken to be down: nothing was sent. Classified like any request without an answer. */
+/** A call refused while AMS is taken to be down: nothing was sent. Classified transient, like a request without an answer. */
 export class AmsCircuitOpenError extends AmsNetworkError {
   override name = 'AmsCircuitOpenError';
   constructor(target: AmsRequestTarget, reason: string) {

@@ -1,6 +1,6 @@
 // The AMS client's circuit breaker (the worker turns it on): a dead AMS gets one probe
-// per interval instead of every call, and a call refused without a request fails like
-// the transient failure it stands for, so the workflow's durable retry is unchanged.
+// per interval instead of every call. A refused call is transient; refused before its
+// attempt sent a write, it is marked unsent: not retried at once, and it cannot land.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -48,7 +48,7 @@ describe('circuit breaker', () => {
     assert.match(String((errors[3] as Error).message), /not sent: AMS is taken to be down after 3 failures in a row \(last: HTTP 503\); next probe in 10 s/);
   });
 
-  it('a refused call is classified like the transient failure it stands for', async () => {
+  it('a refused call is classified transient; before any write of its attempt it is unsent, not retried at once, and cannot land', async () => {
     await fixture.admin.addFault({ kind: 'outage', route: '/api/*' });
     const errors = await callsAgainstDeadAms(guarded(), 4);
     const [real, refused] = [errors[2], errors[3]];
@@ -58,8 +58,18 @@ describe('circuit breaker', () => {
       const b: AmsErrorInfo = classifyAmsError(refused, operation);
       assert.equal(b.category, 'transient');
       assert.equal(b.category, a.category);
-      assert.equal(mayHaveLanded(b), mayHaveLanded(a), 'the workflow treats it as a request that may still land, like the 503');
-      assert.equal(toApplicationFailure(refused, operation).nonRetryable, false);
+      // A refusal after this attempt's write went out (the read after a POST) stands for that
+      // write's unknown outcome, like the 503.
+      const after = toApplicationFailure(refused, operation, { attempt: 1 });
+      assert.equal(after.nonRetryable, false);
+      assert.equal(mayHaveLanded(after.details![0] as AmsErrorInfo), mayHaveLanded(a));
+      // Before any write (activities/attempt.ts says so): nothing was sent, so nothing can land.
+      const unsent = toApplicationFailure(refused, operation, { attempt: 1, unsent: true });
+      assert.equal(unsent.nonRetryable, true, 'the breaker would refuse quick retries too; the workflow backs off');
+      assert.equal((unsent.details![0] as AmsErrorInfo).unsent, true);
+      assert.equal(mayHaveLanded(unsent.details![0] as AmsErrorInfo), false);
+      // A retried attempt's predecessor may have sent its write: that still may land.
+      assert.equal(mayHaveLanded(toApplicationFailure(refused, operation, { attempt: 2, unsent: true }).details![0] as AmsErrorInfo), true);
     }
   });
 

@@ -61,6 +61,8 @@ export interface AmsErrorInfo {
   retryAfterSeconds?: number;
   /** The activity attempt that failed: above 1, an earlier attempt's request may still land. */
   attempt?: number;
+  /** This attempt's write was never sent (the worker's circuit breaker refused it): it cannot land. */
+  unsent?: boolean;
   /** Workflow time (ISO) at which the workflow saw it. */
   at?: string;
 }

@@ -234,7 +234,8 @@ export function appliedStatus(state: ClusterState): string | undefined {
  * network error, timeout or 5xx may have, and so may any attempt before a retried one.
  */
 export function mayHaveLanded(error: AmsErrorInfo): boolean {
-  const uncertain = error.category === 'transient' && (error.status === undefined || error.status >= 500);
+  // `unsent` comes only from activities that report it: histories without it replay unchanged.
+  const uncertain = error.category === 'transient' && error.unsent !== true && (error.status === undefined || error.status >= 500);
   return uncertain || (error.attempt ?? 1) > 1;
 }
 

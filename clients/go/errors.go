@@ -55,7 +55,9 @@ type AmsErrorInfo struct {
 	OperationID       string `json:"operationId,omitempty"`
 	RetryAfterSeconds int    `json:"retryAfterSeconds,omitempty"`
 	Attempt           int    `json:"attempt,omitempty"`
-	At                string `json:"at,omitempty"`
+	// Unsent: the worker's circuit breaker refused the write, so it cannot land in AMS.
+	Unsent bool   `json:"unsent,omitempty"`
+	At     string `json:"at,omitempty"`
 }
 
 // RegistrationRefusedError: AMS refused the POST that reserves the subscription

@@ -30,6 +30,7 @@ const amsError = object({
   operationId: z.string().optional(),
   retryAfterSeconds: z.number().optional(),
   attempt: z.number().optional(),
+  unsent: z.boolean().optional(),
   at: time.optional(),
 });
 
