@@ -24,7 +24,7 @@ const EXPECTED: Record<string, string[]> = {
   latency: ['durable.p50@1', 'durable.p99@1', 'direct.p50@1', 'price.p50@1'],
   throughput: ['lifecycles@2', 'trivial@2', 'failed@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities', 'work.upserts', 'work.markers', 'work.signals'],
   memory: ['rss@0', 'workflowHeap@0', 'cacheSize', 'workflowThreads', 'perRun.rss', 'perRun.workflowHeap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
-  recovery: ['applied.seconds', 'dead.requests', 'peak.rps'],
+  recovery: ['applied.seconds', 'dead.requests', 'after.requests', 'after.reads', 'peak.rps'],
 };
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -39,6 +39,16 @@ export const recovery: Measurement = {
         const { subscriptions } = await admin.state();
         return subscriptions.filter((s) => wanted.get(s.id) === s.display_name).length === wanted.size;
       }, sizes.settleTimeoutMs, 250);
+      // The storm is over once no run owes AMS anything more: a write whose outcome was unknown
+      // is read back after IN_FLIGHT_SETTLE_SECONDS, so wait past that (sizes.ts), then for a quiet log.
+      await sleep(Math.max(0, upAt + sizes.stormSettleMs - Date.now()));
+      let logged = -1;
+      await waitFor('the storm settles (no request for 5 s)', async () => {
+        const now = (await admin.requests()).length;
+        const quiet = now === logged;
+        logged = now;
+        return quiet;
+      }, sizes.settleTimeoutMs, 5_000);
       const entries = await admin.requests();
       const dead = entries.filter((e) => e.faults?.includes(outage.id)).length;
       const after = entries.filter((e) => !e.faults?.includes(outage.id));
@@ -48,8 +58,9 @@ export const recovery: Measurement = {
         metric('applied.seconds', 'AMS back → every change applied', 's', round((allAt - upAt) / 1000, 2)),
         metric('dead.requests', 'requests sent to the dead AMS', 'requests', dead),
         metric('dead.perCluster', 'requests to the dead AMS per cluster', 'requests', round(ratio(dead, ids.length), 2)),
-        metric('after.requests', 'requests after AMS came back', 'requests', after.length),
+        metric('after.requests', 'requests after AMS came back, until the storm settled (reads back included)', 'requests', after.length),
         metric('after.perCluster', 'requests after AMS came back, per cluster', 'requests', round(ratio(after.length, ids.length), 2)),
+        metric('after.reads', 'of those, reads (GET)', 'requests', after.filter((e) => e.method === 'GET').length),
         metric('peak.rps', 'peak requests per second after AMS came back', '/s', peakPerSecond(after.map(arrivalMs), upAt)),
         metric('peak.dead.rps', 'peak requests per second to the dead AMS', '/s', peakPerSecond(entries.filter((e) => !after.includes(e)).map(arrivalMs), downAt)),
       ];

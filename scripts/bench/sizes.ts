@@ -1,5 +1,7 @@
 // How big each measurement is: the full sizes for an idle machine, and --quick, the
 // same code paths at tiny sizes (about a minute, the CI smoke).
+import { IN_FLIGHT_SETTLE_SECONDS } from '../../workflows/cluster-subscription.js';
+
 export interface BenchSizes {
   /** 1: one cluster's life; renames sent to one cluster within one second. */
   burstRenames: number;
@@ -18,6 +20,8 @@ export interface BenchSizes {
   /** 5: clusters with a pending change while AMS is down, and for how long it is down. */
   stormClusters: number;
   outageMs: number;
+  /** After AMS is back, how long at least before the storm counts as settled: past the read-back of writes whose outcome was unknown. */
+  stormSettleMs: number;
   /** Longest wait for any one thing to settle. */
   settleTimeoutMs: number;
 }
@@ -33,6 +37,7 @@ export const FULL_SIZES: BenchSizes = {
   cacheSize: undefined,
   stormClusters: 1_000,
   outageMs: 60_000,
+  stormSettleMs: (IN_FLIGHT_SETTLE_SECONDS + 5) * 1000,
   settleTimeoutMs: 15 * 60_000,
 };
 
@@ -50,5 +55,7 @@ export const QUICK_SIZES: BenchSizes = {
   stormClusters: 10,
   // Longer than an activity's three quick attempts (about 3 s): the changes wait on the durable backoff.
   outageMs: 5_000,
+  // The smoke only runs the path: no wait for read-backs.
+  stormSettleMs: 0,
   settleTimeoutMs: 120_000,
 };
