@@ -14,6 +14,8 @@ import { QUICK_SIZES } from '../scripts/bench/sizes.js';
 import { median, percentile } from '../scripts/bench/stats.js';
 import { watchThreads } from '../scripts/bench/thread-heap.js';
 import { rate } from '../scripts/bench/throughput.js';
+import { startCpuMeter } from '../scripts/bench/cpu.js';
+import { spawnSync } from 'node:child_process';
 import { CONFIG_VARIABLES } from '../worker/config.js';
 import { CHROMIUM_PATH } from './helpers/webui-browser.js';
 
@@ -22,7 +24,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXPECTED: Record<string, string[]> = {
   'ams-calls': ['installed.writes', 'installed.minimum', 'installed.lookups', 'reserved.writes', 'burst.patches', 'burst.slow.patches'],
   latency: ['durable.p50@1', 'durable.p99@1', 'direct.p50@1', 'price.p50@1'],
-  throughput: ['lifecycles@2', 'trivial@2', 'failed@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities', 'work.upserts', 'work.markers', 'work.signals'],
+  throughput: ['lifecycles@2', 'trivial@2', 'failed@2', 'share@2', 'work.workflowTasks', 'work.events', 'work.activities', 'work.upserts', 'work.markers', 'work.signals', 'cpu.life.server@2', 'cpu.trivial.server@2', 'cpu.life.worker@5', 'cpu.life.emulator@5'],
   memory: ['rss@0', 'workflowHeap@0', 'cacheSize', 'workflowThreads', 'perRun.rss', 'perRun.workflowHeap', 'wake.evictions', 'wake.task.replayed', 'wake.task.cached'],
   recovery: ['applied.seconds', 'dead.requests', 'after.requests', 'after.reads', 'peak.rps'],
 };
@@ -59,6 +61,17 @@ describe('bench numbers', () => {
     const run = (v: number) => [{ key: 'k', label: 'K', unit: 'ms', value: v }];
     const [k] = aggregate(m, [run(3), run(Number.NaN), run(1)]).metrics;
     assert.deepEqual(k, { key: 'k', label: 'K', unit: 'ms', median: 2, runs: [3, Number.NaN, 1] });
+  });
+
+  it("CPU figures: a busy process shows its cores, another process's too, a gone one NaN", () => {
+    const child = spawnSync('sleep', ['0']); // a pid that has ended by now
+    const stop = startCpuMeter({ bench: 'self', init: 1, gone: child.pid! });
+    const until = performance.now() + 300;
+    while (performance.now() < until); // busy: about one core
+    const cores = stop();
+    assert.ok(cores.bench! > 0.5 && cores.bench! < 1.5, `the busy loop used about a core: ${cores.bench}`);
+    assert.ok(Number.isFinite(cores.init!) && cores.init! >= 0, 'pid 1 is read from /proc');
+    assert.ok(Number.isNaN(cores.gone!), 'a process that is not there has no figure');
   });
 
   it('a failed unit of throughput work is counted with its first error, not fatal, and not in the rate', async () => {

@@ -16,6 +16,7 @@ import { waitForPollers } from '../dev/task-queue.js';
 import { writeWorkflowBundle } from '../bundle-workflows.js';
 import { waitFor } from './clusters.js';
 import { CONFIG_VARIABLES } from '../../worker/config.js';
+import type { CpuTargets } from './cpu.js';
 import type { ProbeStats } from './probe.js';
 import type { WorkerSettings } from './report.js';
 import { TRIVIAL_TASK_QUEUE } from './trivial-workflow.js';
@@ -51,6 +52,8 @@ export interface BenchStack {
   worker: BenchWorker;
   /** Stops the current worker and starts a fresh one (a cold cache), sized when `cacheSize` is given. */
   restartWorker(options?: { cacheSize?: number }): Promise<BenchWorker>;
+  /** The stack's processes, for CPU figures (the current worker's pid; 'self' is the bench). */
+  cpuTargets(): CpuTargets;
   /** The worker's settings behind the figures: its defaults, as the bench passes neither variable. */
   workerSettings: WorkerSettings;
   /** Processes that exited while nobody asked them to (a crashed worker spoils the numbers). */
@@ -148,6 +151,13 @@ export async function startBenchStack(log: (line: string) => void, onStop: (stop
         stack.worker = await startWorker(options.cacheSize);
         return stack.worker;
       },
+      cpuTargets: () => ({
+        server: temporal.pid ?? -1,
+        worker: stack.worker.worker.pid ?? -1,
+        emulator: emulator.process.pid,
+        'trivial worker': trivial.pid,
+        bench: 'self',
+      }),
       workerSettings: {
         amsMaxActivitiesPerSecond: Number(CONFIG_VARIABLES.AMS_MAX_ACTIVITIES_PER_SECOND.default),
         maxCachedWorkflows: Number(CONFIG_VARIABLES.WORKER_MAX_CACHED_WORKFLOWS.default),

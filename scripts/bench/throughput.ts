@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mapWithConcurrency } from '../demo/pool.js';
 import { newClusterIds, ACCOUNT } from './clusters.js';
 import { metric, ratio, type Measurement, type Metric } from './measurement.js';
+import { startCpuMeter } from './cpu.js';
 import type { BenchStack } from './stack.js';
 import { histories, medianWork, round } from './stats.js';
 import { goSignal, TRIVIAL_TASK_QUEUE, type trivialWorkflow } from './trivial-workflow.js';
@@ -52,8 +53,12 @@ export const throughput: Measurement = {
     for (const c of sizes.throughputConcurrency) {
       const lives = newClusterIds(c * sizes.lifecyclesPerLane);
       const trivials = newClusterIds(lives.length);
+      const lifeCpu = startCpuMeter(stack.cpuTargets());
       const life = await rate(lives, c, (id) => lifecycle(stack, id));
+      const lifeCores = lifeCpu();
+      const trivialCpu = startCpuMeter(stack.cpuTargets());
       const triv = await rate(trivials, c, (id) => trivial(stack, id));
+      const trivialCores = trivialCpu();
       const [lifeRate, trivialRate] = [life.perSecond, triv.perSecond];
       log(`bench: throughput: ${c} at once: ${lifeRate.toFixed(1)} lifecycles/s, ${trivialRate.toFixed(1)} trivial/s`);
       for (const [what, r] of [['lifecycles', life], ['trivial runs', triv]] as const) {
@@ -62,6 +67,14 @@ export const throughput: Measurement = {
       metrics.push(metric(`lifecycles@${c}`, `${c} at once: full lifecycles per second`, '/s', round(lifeRate, 2)));
       metrics.push(metric(`trivial@${c}`, `${c} at once: trivial workflows per second (ceiling)`, '/s', round(trivialRate, 2)));
       metrics.push(metric(`failed@${c}`, `${c} at once: lifecycles + trivial runs that failed (not counted above)`, 'runs', life.failed + triv.failed));
+      // Which process the level kept busy (2 cores here): the server's share is the limit's profile.
+      metrics.push(metric(`cpu.life.server@${c}`, `${c} at once: Temporal server during the lifecycles`, 'cores', round(lifeCores.server!, 2)));
+      metrics.push(metric(`cpu.trivial.server@${c}`, `${c} at once: Temporal server during the trivial runs`, 'cores', round(trivialCores.server!, 2)));
+      if (c === sizes.throughputConcurrency.at(-1)) {
+        for (const [name, cores] of Object.entries(lifeCores).filter(([name]) => name !== 'server')) {
+          metrics.push(metric(`cpu.life.${name.replace(/ /g, '-')}@${c}`, `${c} at once: ${name} during the lifecycles`, 'cores', round(cores, 2)));
+        }
+      }
       metrics.push(metric(`share@${c}`, `${c} at once: lifecycles / trivial`, 'x', round(ratio(lifeRate, trivialRate), 3)));
       [lastLives, lastTrivial] = [lives, trivials];
     }

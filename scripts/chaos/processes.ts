@@ -93,6 +93,11 @@ export class ChaosWorker {
     return join(this.settings.logDir, `${this.name}.log`);
   }
 
+  /** The running process's id (for CPU figures); undefined before the start. */
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
   start(): void {
     const s = this.settings;
     const env = {

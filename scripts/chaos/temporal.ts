@@ -16,6 +16,8 @@ export interface ChaosTemporal {
   uiUrl?: string;
   /** Its own secrets (a database password), for the secrets scan. */
   secrets?: string[];
+  /** The server's process id, where this process started it (for CPU figures). */
+  pid?: number;
   /** Stop the server and start it again on the same state. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -38,6 +40,9 @@ export async function startDevTemporal(dataDir: string, log: (line: string) => v
     kind: 'dev',
     address: server.address,
     uiUrl: server.uiUrl,
+    get pid() {
+      return server.pid;
+    },
     async restart() {
       await server.stop();
       server = await start();
