@@ -46,7 +46,7 @@ export function currentAttempt(): Attempt {
  * it: an activity stops at its first error, so every call before the refused one went out,
  * and it makes at most one write. Then this attempt's write cannot land in AMS.
  */
-function writeUnsent(error: unknown, writes: number): boolean {
+export function writeUnsent(error: unknown, writes: number): boolean {
   if (!(error instanceof AmsCircuitOpenError)) return false;
   const refusedIsWrite = error.method !== 'GET';
   return writes - (refusedIsWrite ? 1 : 0) === 0;

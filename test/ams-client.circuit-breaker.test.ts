@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { AmsApiError, AmsCircuitOpenError, type AmsClient } from '../ams/index.js';
 import { classifyAmsError, toApplicationFailure } from '../activities/ams-failure.js';
+import { writeUnsent } from '../activities/attempt.js';
 import type { AmsErrorInfo } from '../workflows/definitions.js';
 import { mayHaveLanded } from '../workflows/state.js';
 import { startEmulatorFixture, type EmulatorFixture } from './helpers/ams-client-emulator.js';
@@ -71,6 +72,23 @@ describe('circuit breaker', () => {
       // A retried attempt's predecessor may have sent its write: that still may land.
       assert.equal(mayHaveLanded(toApplicationFailure(refused, operation, { attempt: 2, unsent: true }).details![0] as AmsErrorInfo), true);
     }
+  });
+
+  it("an attempt's write is unsent only when the breaker refused it, or a read before it", () => {
+    const refused = (method: string) => new AmsCircuitOpenError({ method, path: SUBSCRIPTIONS }, 'not sent');
+    // The write itself refused (the attempt had marked it, so one write counted).
+    assert.equal(writeUnsent(refused('PATCH'), 1), true);
+    assert.equal(writeUnsent(refused('POST'), 1), true);
+    assert.equal(writeUnsent(refused('DELETE'), 1), true);
+    // A read before any write refused (the lookup before a POST, the read before Active or a DELETE).
+    assert.equal(writeUnsent(refused('GET'), 0), true);
+    // A read after the write went out (the read of a POST's answer): the write may have landed.
+    assert.equal(writeUnsent(refused('GET'), 1), false);
+    // Anything but the breaker's refusal says nothing of the kind.
+    const answered = new AmsApiError({ target: { method: 'PATCH', path: SUBSCRIPTIONS }, response: new Response('', { status: 503 }), envelope: {}, body: '' });
+    assert.equal(writeUnsent(answered, 1), false);
+    assert.equal(writeUnsent(answered, 0), false);
+    assert.equal(writeUnsent(new Error('boom'), 0), false);
   });
 
   it('while open: one probe per interval, even for calls at once; an answer closes it', async () => {

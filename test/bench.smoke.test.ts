@@ -65,11 +65,13 @@ describe('bench numbers', () => {
 
   it("CPU figures: a busy process shows its cores, another process's too, a gone one NaN", () => {
     const child = spawnSync('sleep', ['0']); // a pid that has ended by now
-    const stop = startCpuMeter({ bench: 'self', init: 1, gone: child.pid! });
+    const stop = startCpuMeter({ bench: 'self', byPid: process.pid, init: 1, gone: child.pid! });
     const until = performance.now() + 300;
     while (performance.now() < until); // busy: about one core
     const cores = stop();
     assert.ok(cores.bench! > 0.5 && cores.bench! < 1.5, `the busy loop used about a core: ${cores.bench}`);
+    // The same process read through /proc (how the stack's other processes are read).
+    assert.ok(cores.byPid! > 0.5 && cores.byPid! < 1.5, `/proc shows about a core too: ${cores.byPid}`);
     assert.ok(Number.isFinite(cores.init!) && cores.init! >= 0, 'pid 1 is read from /proc');
     assert.ok(Number.isNaN(cores.gone!), 'a process that is not there has no figure');
   });

@@ -2,11 +2,13 @@
 // treat it as a request that may still land (no wait for it to settle, no read to verify
 // it once AMS is back), and the activity must not retry it at once (the breaker would
 // refuse those too). Before this, such a refusal counted as "may have landed" and cost
-// every waiting cluster a verify read against the recovering AMS.
+// every waiting cluster a verify read against the recovering AMS. Behind a patch: a run
+// whose history older code made keeps treating such a write as uncertain.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Worker } from '@temporalio/worker';
 import type { RequestLogEntry } from '../emulator/index.js';
-import { eventually, newClusterId, startLifecycleHarness, type LifecycleHarness } from './helpers/lifecycle-harness.js';
+import { eventually, newClusterId, startLifecycleHarness, workflowBundle, type LifecycleHarness } from './helpers/lifecycle-harness.js';
 
 let h: LifecycleHarness;
 before(async () => {
@@ -53,5 +55,15 @@ describe('a write the circuit breaker refused', () => {
     const settled = await h.lifecycle.getClusterState(clusterId);
     assert.deepEqual(settled.pending, []);
     assert.deepEqual(await calls(clusterId), ['PATCH 200'], 'the PATCH, and no verify read');
+
+    // Behind the 'unsent-writes' patch (runs from older code keep the write uncertain), and
+    // the history replays on this code.
+    const history = await h.lifecycle.handle(clusterId).fetchHistory();
+    const markers = (history.events ?? []).flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? [Buffer.from(data).toString()] : [];
+    });
+    assert.ok(markers.some((m) => m.includes('"unsent-writes"')), `the patch marker is recorded: ${markers.join(', ')}`);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `${clusterId}-replay`);
   });
 });

@@ -50,6 +50,8 @@ const AFTER_INSTALL_PATCH = 'after-install';
 const KNOWN_PAST_RESERVED_PATCH = 'delete-known-past-reserved';
 /** Runs with it hold a further change of a field until FIELD_PACE_SECONDS after its last PATCH. */
 const FIELD_PACE_PATCH = 'field-pace';
+/** Runs with it trust an activity's `unsent` (the circuit breaker refused the write): it cannot land. */
+const UNSENT_WRITES_PATCH = 'unsent-writes';
 
 export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowResult> {
   const rules = wf.patched(HARDENED_RULES_PATCH) ? (wf.patched(AFTER_INSTALL_PATCH) ? S.RULES : 2) : 1;
@@ -266,7 +268,7 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
     } catch (error) {
       // An operator's cancel ends the run as cancelled; it is not an AMS error (rules 2).
       if (S.hardened(state) && wf.isCancellation(error)) throw error;
-      backoffSeconds = handleFailure(state, work, amsErrorFrom(error, work), {
+      backoffSeconds = handleFailure(state, work, trustedUnsent(amsErrorFrom(error, work)), {
         now: now(),
         inFlightUntil: later(IN_FLIGHT_SETTLE_SECONDS),
         jitter: Math.random(), // the workflow's seeded PRNG: deterministic
@@ -290,6 +292,17 @@ export async function clusterSubscription(args: AdoptionArgs): Promise<WorkflowR
     deletion: state.deletion,
     refusal: state.refusal,
   };
+}
+
+/**
+ * An activity of a newer worker may report `unsent` to a run whose history was made by code
+ * that ignored it (a rolling deploy): such a run keeps treating the write as uncertain. Asked
+ * only when an error carries the flag, so other runs get no marker.
+ */
+function trustedUnsent(info: AmsErrorInfo): AmsErrorInfo {
+  if (!info.unsent || wf.patched(UNSENT_WRITES_PATCH)) return info;
+  const { unsent: _ignored, ...rest } = info;
+  return rest;
 }
 
 /** Tells one held step from another: a check moved to another time is other work. */

@@ -61,7 +61,7 @@ export interface AmsErrorInfo {
   retryAfterSeconds?: number;
   /** The activity attempt that failed: above 1, an earlier attempt's request may still land. */
   attempt?: number;
-  /** This attempt's write was never sent (the worker's circuit breaker refused it): it cannot land. */
+  /** The worker's circuit breaker refused a call before this attempt's write (if any) went out: that write cannot land. */
   unsent?: boolean;
   /** Workflow time (ISO) at which the workflow saw it. */
   at?: string;

@@ -234,7 +234,7 @@ export function appliedStatus(state: ClusterState): string | undefined {
  * network error, timeout or 5xx may have, and so may any attempt before a retried one.
  */
 export function mayHaveLanded(error: AmsErrorInfo): boolean {
-  // `unsent` comes only from activities that report it: histories without it replay unchanged.
+  // `unsent` reaches here only in runs with the 'unsent-writes' patch (cluster-subscription.ts).
   const uncertain = error.category === 'transient' && error.unsent !== true && (error.status === undefined || error.status >= 500);
   return uncertain || (error.attempt ?? 1) > 1;
 }

@@ -55,7 +55,8 @@ type AmsErrorInfo struct {
 	OperationID       string `json:"operationId,omitempty"`
 	RetryAfterSeconds int    `json:"retryAfterSeconds,omitempty"`
 	Attempt           int    `json:"attempt,omitempty"`
-	// Unsent: the worker's circuit breaker refused the write, so it cannot land in AMS.
+	// Unsent: the worker's circuit breaker refused the call before this attempt's write
+	// (if any) went out, so that write cannot land in AMS.
 	Unsent bool   `json:"unsent,omitempty"`
 	At     string `json:"at,omitempty"`
 }

@@ -28,9 +28,11 @@ const program = new Command('bench')
     return Number(v);
   })
   .option('--only <ids>', `measurements to run, by id, comma-separated (${MEASUREMENTS.map((m) => m.id).join(', ')}); default all`, (v) => {
-    const ids = v.split(',').map((id) => id.trim());
+    const ids = v.split(',').map((id) => id.trim()).filter(Boolean);
     const unknown = ids.filter((id) => !MEASUREMENTS.some((m) => m.id === id));
-    if (unknown.length > 0 || ids.length === 0) throw new InvalidArgumentError(`unknown measurement ${unknown.join(', ')}: choose from ${MEASUREMENTS.map((m) => m.id).join(', ')}`);
+    const choices = MEASUREMENTS.map((m) => m.id).join(', ');
+    if (ids.length === 0) throw new InvalidArgumentError(`name at least one measurement: choose from ${choices}`);
+    if (unknown.length > 0) throw new InvalidArgumentError(`unknown measurement ${unknown.join(', ')}: choose from ${choices}`);
     return ids;
   })
   .option('--out <dir>', 'where bench.json and the chart go', join(REPO_ROOT, 'test-results/bench'))
