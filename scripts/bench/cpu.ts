@@ -20,7 +20,11 @@ function cpuSeconds(pid: number): number | undefined {
 /** Names and how to find each process now (a restarted worker has a new pid); 'self' is this process. */
 export type CpuTargets = Record<string, number | 'self'>;
 
-const read = (target: number | 'self') => (target === 'self' ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(target));
+function read(target: number | 'self'): number | undefined {
+  if (target !== 'self') return cpuSeconds(target);
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
 
 /** Starts measuring; the returned function gives each process's cores used since (NaN if it was not there throughout). */
 export function startCpuMeter(targets: CpuTargets): () => Record<string, number> {

@@ -8,6 +8,7 @@ import proto from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { FIELD_PACE_SECONDS } from '../../workflows/backoff.js';
 import { arrivalMs, newClusterIds, registerClusters, terminateRuns } from './clusters.js';
+import { patchesOf } from './latency.js';
 import { startBenchStack } from './stack.js';
 import { percentile } from './stats.js';
 
@@ -32,18 +33,16 @@ try {
       await stack.lifecycle.renameCluster(id, `hops-${round}-${id.slice(0, 8)}`);
       returned.set(id, Date.now());
     }));
-    await sleep(FIELD_PACE_SECONDS * 1000);
-    const patches = await stack.emulator.admin.requests({ method: 'PATCH' });
+    const patches = await patchesOf(stack, [...subs.values()], 60_000);
     for (const id of ids) {
-      const patch = patches.find((e) => e.subscription_id === subs.get(id));
-      if (!patch) continue;
+      const patch = patches.get(subs.get(id)!)!;
       const events = (await stack.lifecycle.handle(id).fetchHistory()).events ?? [];
       const after = events.slice(events.map((e) => e.eventType).lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED));
       const at = (type: number) => tsToMs(after.find((e) => e.eventType === type)?.eventTime);
       const signaled = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
       const taskStarted = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
       const taskCompleted = at(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-      add('the signal reaches the history', signaled - called.get(id)!);
+      add('the call starts → the signal is in the history', signaled - called.get(id)!);
       add('signal → its workflow task starts on the worker', taskStarted - signaled);
       add('workflow task started → completed', taskCompleted - taskStarted);
       add("workflow task completed → the activity's PATCH reaches AMS", arrivalMs(patch) - taskCompleted);

@@ -12,7 +12,7 @@ import type { BenchStack } from './stack.js';
 import { percentile, round } from './stats.js';
 
 /** Every cluster's PATCH in the log since it was cleared, once there is one per cluster. */
-async function patchesOf(stack: BenchStack, subscriptionIds: readonly string[], timeoutMs: number): Promise<Map<string, RequestLogEntry>> {
+export async function patchesOf(stack: BenchStack, subscriptionIds: readonly string[], timeoutMs: number): Promise<Map<string, RequestLogEntry>> {
   let found = new Map<string, RequestLogEntry>();
   const wanted = new Set(subscriptionIds);
   await waitFor('the PATCHes reach AMS', async () => {
